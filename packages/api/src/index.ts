@@ -1,0 +1,18 @@
+export { appRouter, createCaller, type AppRouter } from "./root";
+export { createTRPCContext, type TRPCContext, type KeelMeta } from "./trpc";
+export * from "./context";
+export * from "./errors";
+export * from "./schemas/common";
+export * from "./schemas/projects";
+export * from "./schemas/tokens";
+export * from "./schemas/users";
+export * from "./schemas/system";
+export { writeAuditEvent, verifyAuditChain, canonicalJson, computeAuditHash, GENESIS_HASH, type AuditChainReport } from "./services/audit";
+export { authenticateApiToken, createToken, revokeTokenByIdOrSecret, type TokenAuthResult } from "./services/tokens";
+export { createUser, userActor, verifyCredentials, recordSignOut, SIGN_IN_LIMITS, type SignInResult } from "./services/users";
+export { createProject } from "./services/projects";
+export { addMember } from "./services/members";
+export { getHealth } from "./services/system";
+export { runtime } from "./runtime";
+export { seedDemo, formatLogins, DEMO_USERS, DEMO_PASSWORD, DEMO_PROJECT, type SeedResult } from "./seed";
+export { requestIdOf, clientIpOf } from "./rest/index";

@@ -1,0 +1,117 @@
+/**
+ * The REST API (/api/v1): the same tRPC procedures exposed through trpc-to-openapi, with
+ * bearer-token auth, `x-request-id` on every response and errors as `{ error: { code, message, details } }`.
+ */
+import { randomUUID } from "node:crypto";
+import type { Db, Driver } from "@keel/db";
+import { createOpenApiFetchHandler, generateOpenApiDocument, type OpenAPIObject } from "trpc-to-openapi";
+import type { Actor } from "../context";
+import { KeelError, toRestError, type RestErrorBody } from "../errors";
+import { appRouter } from "../root";
+import { authenticateApiToken } from "../services/tokens";
+import { userActor } from "../services/users";
+import { createTRPCContext } from "../trpc";
+
+export const REST_BASE = "/api/v1";
+
+/** Takes the caller's request id when it is sane, else makes one. */
+export function requestIdOf(headers: Headers): string {
+  const given = headers.get("x-request-id");
+  return given && /^[\w.:-]{8,128}$/.test(given) ? given : randomUUID();
+}
+
+/** The client address: the first X-Forwarded-For hop (set by Keel's own server), else unknown. */
+export function clientIpOf(headers: Headers): string {
+  return headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip") || "unknown";
+}
+
+export interface AuthenticateOptions {
+  db: Db;
+  headers: Headers;
+  /** Resolves the browser session's user id, when there is a session. */
+  sessionUserId?: () => Promise<string | null | undefined>;
+}
+
+/**
+ * The one authentication step every REST endpoint shares: a bearer API token, else the browser
+ * session, else anonymous. A bearer token that is unknown, expired or revoked is a 401.
+ */
+export async function authenticateRequest(opts: AuthenticateOptions): Promise<Actor | null> {
+  const authz = opts.headers.get("authorization");
+  if (authz) {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(authz);
+    if (!m?.[1]) throw new KeelError("UNAUTHORIZED", "The Authorization header must be 'Bearer <token>'.", [], "authentication");
+    const res = await authenticateApiToken(opts.db, m[1]);
+    if (!res.ok) throw new KeelError("UNAUTHORIZED", res.reason, [], "authentication");
+    return res.actor;
+  }
+  const userId = await opts.sessionUserId?.();
+  return userId ? userActor(opts.db, userId) : null;
+}
+
+export function restErrorResponse(err: unknown, requestId: string): Response {
+  const { status, body } = toRestError(err);
+  return Response.json(body, { status, headers: { "x-request-id": requestId } });
+}
+
+export interface RestHandlerOptions {
+  db: Db;
+  driver: Driver;
+  sessionUserId?: () => Promise<string | null | undefined>;
+}
+
+/** Handles one /api/v1 request. */
+export async function handleRestRequest(req: Request, opts: RestHandlerOptions): Promise<Response> {
+  const requestId = requestIdOf(req.headers);
+  const ip = clientIpOf(req.headers);
+  let actor: Actor | null;
+  try {
+    actor = await authenticateRequest({ db: opts.db, headers: req.headers, sessionUserId: opts.sessionUserId });
+  } catch (err) {
+    return restErrorResponse(err, requestId);
+  }
+  const res = await createOpenApiFetchHandler({
+    endpoint: REST_BASE,
+    router: appRouter,
+    req,
+    createContext: () => createTRPCContext({ db: opts.db, driver: opts.driver, actor, requestId, ip }),
+  });
+  const headers = new Headers(res.headers);
+  headers.set("x-request-id", requestId);
+  if (res.ok) return new Response(res.body, { status: res.status, headers });
+  // Normalise every error to the documented shape.
+  let body: RestErrorBody;
+  try {
+    const parsed = (await res.json()) as Partial<RestErrorBody> & { message?: string; code?: string };
+    body = parsed.error ? { error: parsed.error } : toRestError(new KeelError(statusCode(res.status), parsed.message ?? res.statusText)).body;
+  } catch {
+    body = toRestError(new KeelError(statusCode(res.status), res.statusText || "Request failed")).body;
+  }
+  headers.set("content-type", "application/json");
+  return new Response(JSON.stringify(body), { status: res.status, headers });
+}
+
+function statusCode(status: number): KeelError["code"] {
+  switch (status) {
+    case 400: return "BAD_REQUEST";
+    case 401: return "UNAUTHORIZED";
+    case 403: return "FORBIDDEN";
+    case 404: return "NOT_FOUND";
+    case 409: return "CONFLICT";
+    case 413: return "PAYLOAD_TOO_LARGE";
+    case 415: return "UNSUPPORTED_MEDIA_TYPE";
+    case 422: return "UNPROCESSABLE_CONTENT";
+    case 429: return "TOO_MANY_REQUESTS";
+    default: return "INTERNAL_SERVER_ERROR";
+  }
+}
+
+/** The OpenAPI 3.1 document, generated from the procedures' zod schemas. */
+export function openApiDocument(baseUrl: string): OpenAPIObject {
+  return generateOpenApiDocument(appRouter, {
+    title: "Keel REST API",
+    description: "The public API of Keel, the MLOps portal. Authenticate with `Authorization: Bearer <token>` (project API tokens).",
+    version: "1.0.0",
+    baseUrl: `${baseUrl.replace(/\/$/, "")}${REST_BASE}`,
+  });
+}

@@ -1,0 +1,15 @@
+import { membersRouter, projectsRouter, tokensRouter } from "./routers/projects";
+import { systemRouter, usersRouter } from "./routers/system";
+import { createCallerFactory, createTRPCRouter } from "./trpc";
+
+export const appRouter = createTRPCRouter({
+  system: systemRouter,
+  users: usersRouter,
+  projects: projectsRouter,
+  members: membersRouter,
+  tokens: tokensRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,27 @@
+import { PROJECT_ROLES } from "@keel/auth";
+import { z } from "zod";
+
+export const ZProjectSlug = z
+  .string()
+  .min(2, "must be at least 2 characters")
+  .max(40, "must be at most 40 characters")
+  .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "use lowercase letters, digits and single dashes (e.g. fraud-detection)");
+
+export const ZProjectInput = z.object({ project: ZProjectSlug });
+
+export const ZProjectRole = z.enum(PROJECT_ROLES);
+
+export const ZEmail = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254)
+  .pipe(z.email({ message: "must be an email address" }));
+
+export const ZIsoDate = z.iso.datetime({ offset: true });
+
+export const ZActorRef = z.object({
+  type: z.enum(["user", "token", "system"]),
+  id: z.string(),
+  name: z.string(),
+});
