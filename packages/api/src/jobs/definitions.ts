@@ -1,0 +1,73 @@
+import { z } from "zod";
+
+/**
+ * Queue settings of one job type. pg-boss 10 has no job heartbeat: a job whose worker dies stays
+ * `active` until `expireInSeconds` after it started, then the queue's maintenance fails it and
+ * retries it (if retries are left). So expiry is the "my worker is gone" timeout: set it a little
+ * above the longest a healthy run of the type can take, and no higher.
+ */
+export interface QueueSettings {
+  /** Retries after the first attempt (so `retryLimit + 1` attempts at most). */
+  retryLimit: number;
+  /** Seconds to wait before a retry. */
+  retryDelay: number;
+  /** Double the delay on each retry, with jitter. */
+  retryBackoff: boolean;
+  /** A running job is failed (and retried) this long after it started. pg-boss caps it below 24 h. */
+  expireInSeconds: number;
+}
+
+export interface JobDefinition<TPayload extends z.ZodType = z.ZodType> extends QueueSettings {
+  description: string;
+  /** The zod schema of the payload, checked when the job is enqueued and again when a worker takes it. */
+  payload: TPayload;
+}
+
+function defineJob<TPayload extends z.ZodType>(def: JobDefinition<TPayload>): JobDefinition<TPayload> {
+  return def;
+}
+
+/** The longest a `noop` job may sleep. */
+export const NOOP_MAX_SLEEP_MS = 600_000;
+
+export const ZNoopPayload = z.strictObject({
+  /** How long the job sleeps before it succeeds (or fails, with `fail`). */
+  sleepMs: z.number().int().min(0).max(NOOP_MAX_SLEEP_MS).optional(),
+  /** Free text echoed in the job's output, to tell jobs apart. */
+  note: z.string().max(1000).optional(),
+  /** Throw after sleeping, so the job is retried and finally fails (proves the failure path). */
+  fail: z.boolean().optional(),
+});
+export type NoopPayload = z.infer<typeof ZNoopPayload>;
+
+/**
+ * Every job type Keel runs. The key is the type and the pg-boss queue name. Adding a type is one
+ * entry here plus its handler in apps/worker/src/handlers (the worker's handler map is typed
+ * against these keys, so a missing handler does not compile).
+ */
+export const JOB_DEFINITIONS = {
+  noop: defineJob({
+    description: "A diagnostic job that sleeps, then succeeds or fails: proves the queue and the worker end to end.",
+    payload: ZNoopPayload,
+    retryLimit: 2,
+    retryDelay: 5,
+    retryBackoff: false,
+    // the longest sleep plus a margin
+    expireInSeconds: NOOP_MAX_SLEEP_MS / 1000 + 60,
+  }),
+} as const satisfies Record<string, JobDefinition>;
+
+export type JobDefinitions = typeof JOB_DEFINITIONS;
+export type JobType = keyof JobDefinitions;
+export type JobPayload<T extends JobType> = z.infer<JobDefinitions[T]["payload"]>;
+
+export const JOB_TYPES = Object.keys(JOB_DEFINITIONS) as [JobType, ...JobType[]];
+export const ZJobType = z.enum(JOB_TYPES);
+
+export function isJobType(value: string): value is JobType {
+  return Object.hasOwn(JOB_DEFINITIONS, value);
+}
+
+export function jobDefinition<T extends JobType>(type: T): JobDefinitions[T] {
+  return JOB_DEFINITIONS[type];
+}
