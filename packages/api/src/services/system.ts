@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { schema, sql, type Driver } from "@keel/db";
+import { rowsOf, schema, sql, type Driver } from "@keel/db";
 import type { ServiceContext } from "../context";
 import type { Health, SystemStatus } from "../schemas/system";
 import { requirePermission } from "./access";
@@ -35,9 +35,8 @@ export async function getHealth(ctx: Pick<ServiceContext, "db" | "actor">): Prom
 export async function getSystemStatus(ctx: ServiceContext, info: { driver: Driver }): Promise<SystemStatus> {
   requirePermission(ctx, "system.status.read");
   const t0 = performance.now();
-  const rows = await ctx.db.execute<{ v: string }>(sql`select current_setting('server_version') as v`);
+  const list = rowsOf<{ v: string }>(await ctx.db.execute(sql`select current_setting('server_version') as v`));
   const latencyMs = Math.round((performance.now() - t0) * 100) / 100;
-  const list = Array.isArray(rows) ? (rows as { v: string }[]) : (rows as unknown as { rows: { v: string }[] }).rows;
   const [audit] = await ctx.db
     .select({ n: sql<number>`count(*)::int`, head: sql<number | null>`max(${schema.auditEvents.seq})::int` })
     .from(schema.auditEvents);
