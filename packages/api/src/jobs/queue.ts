@@ -1,5 +1,5 @@
 import PgBoss from "pg-boss";
-import { sql, type DbOrTx, type KeelDatabase, type SQL } from "@keel/db";
+import { rowsOf, sql, type DbOrTx, type KeelDatabase, type SQL } from "@keel/db";
 import { JOB_DEFINITIONS, JOB_TYPES, type JobType, type QueueSettings } from "./definitions";
 
 /** The Postgres schema pg-boss keeps its tables in (created by pg-boss itself at first start). */
@@ -73,21 +73,12 @@ export function toDrizzleSql(text: string, values: readonly unknown[] = []): SQL
   return sql.join(chunks);
 }
 
-/** The rows of `db.execute(...)` on either driver (postgres-js returns an array, PGlite `{ rows }`). */
-export function executeRows(result: unknown): Record<string, unknown>[] {
-  if (Array.isArray(result)) return result as Record<string, unknown>[];
-  if (typeof result === "object" && result !== null && Array.isArray((result as { rows?: unknown }).rows)) {
-    return (result as { rows: Record<string, unknown>[] }).rows;
-  }
-  return [];
-}
-
 /** A pg-boss `db` that runs on a drizzle handle or open transaction (see `toDrizzleSql` for the limit). */
 export function drizzleQueueDb(db: DbOrTx): QueueDb {
   return {
     async executeSql(text, values) {
       const result: unknown = await db.execute(toDrizzleSql(text, values));
-      return { rows: executeRows(result) };
+      return { rows: rowsOf(result) };
     },
   };
 }
@@ -113,12 +104,12 @@ export interface CreateQueueOptions {
 /** The settings a job type's queue gets: its definition, changed by `overrides`. */
 export function queueSettings(type: JobType, overrides?: CreateQueueOptions["settings"]): QueueSettings {
   const def = JOB_DEFINITIONS[type];
+  const o = overrides?.[type] ?? {};
   return {
-    retryLimit: def.retryLimit,
-    retryDelay: def.retryDelay,
-    retryBackoff: def.retryBackoff,
-    expireInSeconds: def.expireInSeconds,
-    ...overrides?.[type],
+    retryLimit: o.retryLimit ?? def.retryLimit,
+    retryDelay: o.retryDelay ?? def.retryDelay,
+    retryBackoff: o.retryBackoff ?? def.retryBackoff,
+    expireInSeconds: o.expireInSeconds ?? def.expireInSeconds,
   };
 }
 

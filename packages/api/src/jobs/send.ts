@@ -2,12 +2,12 @@ import { randomUUID } from "node:crypto";
 import PgBoss from "pg-boss";
 import { z } from "zod";
 import { can } from "@keel/auth";
-import { sql, type DbOrTx } from "@keel/db";
+import { rowsOf, sql, type DbOrTx } from "@keel/db";
 import type { ServiceContext } from "../context";
 import { describeDetails, KeelError, zodDetails, type ErrorDetail } from "../errors";
 import { writeAuditEvent } from "../services/audit";
 import { JOB_DEFINITIONS, JOB_TYPES, ZJobType, type JobPayload, type JobType } from "./definitions";
-import { drizzleQueueDb, executeRows, QUEUE_SCHEMA } from "./queue";
+import { drizzleQueueDb, QUEUE_SCHEMA } from "./queue";
 
 export const JOB_STATES = ["created", "retry", "active", "completed", "cancelled", "failed"] as const;
 export const ZJobState = z.enum(JOB_STATES);
@@ -54,14 +54,14 @@ function jobStatements(): PgBoss {
 }
 
 async function assertQueueInstalled(tx: DbOrTx, type: JobType): Promise<void> {
-  const [installed] = executeRows(await tx.execute(sql`select to_regclass(${`${QUEUE_SCHEMA}.queue`}) is not null as "installed"`));
+  const [installed] = rowsOf<Record<string, unknown>>(await tx.execute(sql`select to_regclass(${`${QUEUE_SCHEMA}.queue`}) is not null as "installed"`));
   if (installed?.installed !== true) {
     throw new KeelError(
       "INTERNAL_SERVER_ERROR",
       "The job queue is not installed in this database yet: start Keel (`npm start`) or a worker (`npm start -w @keel/worker`) once, then try again.",
     );
   }
-  const queues = executeRows(await tx.execute(sql`select 1 from ${sql.raw(QUEUE_SCHEMA)}.queue where name = ${type}`));
+  const queues = rowsOf<Record<string, unknown>>(await tx.execute(sql`select 1 from ${sql.raw(QUEUE_SCHEMA)}.queue where name = ${type}`));
   if (queues.length === 0) {
     throw new KeelError(
       "INTERNAL_SERVER_ERROR",
@@ -88,7 +88,7 @@ export async function insertJobInTransaction<T extends JobType>(
   await assertQueueInstalled(tx, type);
   const id = opts.id ?? randomUUID();
   await jobStatements().insert([{ id, name: type, data: payload }], { db: drizzleQueueDb(tx) });
-  const rows = executeRows(
+  const rows = rowsOf<Record<string, unknown>>(
     await tx.execute(sql`select id from ${sql.raw(QUEUE_SCHEMA)}.job where name = ${type} and id = ${id}::uuid`),
   );
   if (rows.length !== 1) throw new Error(`Job ${id} (${type}) was not added to its queue`);
@@ -167,7 +167,7 @@ const ZJobRow = z.object({
  */
 export async function getJob(db: DbOrTx, id: string): Promise<Job | null> {
   if (!UUID.test(id)) return null;
-  const [installed] = executeRows(await db.execute(sql`select to_regclass(${`${QUEUE_SCHEMA}.job`}) is not null as "installed"`));
+  const [installed] = rowsOf<Record<string, unknown>>(await db.execute(sql`select to_regclass(${`${QUEUE_SCHEMA}.job`}) is not null as "installed"`));
   if (installed?.installed !== true) return null;
   const names = sql.join(
     JOB_TYPES.map((t) => sql`${t}`),
@@ -178,7 +178,7 @@ export async function getJob(db: DbOrTx, id: string): Promise<Job | null> {
     (extract(epoch from started_on) * 1000)::float8 as started_ms,
     (extract(epoch from completed_on) * 1000)::float8 as completed_ms`;
   const schemaName = sql.raw(QUEUE_SCHEMA);
-  const rows = executeRows(
+  const rows = rowsOf<Record<string, unknown>>(
     await db.execute(sql`
       select ${columns} from ${schemaName}.job where name in (${names}) and id = ${id}::uuid
       union all

@@ -1,0 +1,17 @@
+import type { Metadata } from "next";
+import { SectionPlaceholder } from "~/components/section-page";
+import { pageTitle } from "~/lib/format";
+
+interface Props {
+  params: Promise<{ project: string }>;
+}
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { project } = await params;
+  return { title: pageTitle("Datasets", project) };
+}
+
+export default async function DatasetsPage({ params }: Props) {
+  const { project } = await params;
+  return <SectionPlaceholder slug={project} sectionKey="datasets" />;
+}

@@ -1,0 +1,24 @@
+import { NextResponse, type NextRequest } from "next/server";
+
+const REQUEST_ID = /^[\w.:-]{8,128}$/;
+const PATH_HEADER = "x-keel-pathname";
+
+/**
+ * Every request has an `x-request-id`, echoed on the response (API.md). The launcher (server.ts)
+ * already sets both; this keeps the contract under `next dev` / `next start` without it.
+ */
+export function proxy(request: NextRequest): NextResponse {
+  const given = request.headers.get("x-request-id");
+  const requestId = given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+  const headers = new Headers(request.headers);
+  headers.set("x-request-id", requestId);
+  // The path asked for, so a server component can send a signed-out visitor back here after sign-in.
+  headers.set(PATH_HEADER, `${request.nextUrl.pathname}${request.nextUrl.search}`);
+  const response = NextResponse.next({ request: { headers } });
+  response.headers.set("x-request-id", requestId);
+  return response;
+}
+
+export const config = {
+  matcher: ["/((?!_next/static|_next/image).*)"],
+};

@@ -1,0 +1,9 @@
+import { noopHandler } from "./noop";
+import type { JobHandlers } from "./types";
+
+export type { JobContext, JobHandler, JobHandlers } from "./types";
+
+/** The handler of every job type (one file per type). */
+export const HANDLERS: JobHandlers = {
+  noop: noopHandler,
+};
