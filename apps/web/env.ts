@@ -14,6 +14,9 @@ const ZServerEnv = z.object({
   KEEL_TRUST_PROXY: z.enum(["0", "1"]).default("0"),
   KEEL_WORKER: z.enum(["0", "1"]).default("1"),
   AUTH_SECRET: z.string().min(16).optional(),
+  KEEL_SERVE_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Set by npm to where `npm start` was run: a relative KEEL_DATA_DIR is taken from there. */
+  INIT_CWD: z.string().optional(),
   NODE_ENV: z.string().optional(),
 });
 
@@ -32,8 +35,15 @@ export function serverEnv(): ServerEnv {
     KEEL_TRUST_PROXY: empty(e.KEEL_TRUST_PROXY),
     KEEL_WORKER: empty(e.KEEL_WORKER),
     AUTH_SECRET: empty(e.AUTH_SECRET),
+    KEEL_SERVE_PORT: empty(e.KEEL_SERVE_PORT),
+    INIT_CWD: empty(e.INIT_CWD),
     NODE_ENV: empty(e.NODE_ENV),
   });
+}
+
+/** KEEL_DATA_DIR as an absolute path, relative to where the user ran npm (as the CLI resolves it). */
+export function resolvedDataDir(env: ServerEnv): string {
+  return path.resolve(env.INIT_CWD ?? process.cwd(), env.KEEL_DATA_DIR);
 }
 
 /**
@@ -45,12 +55,13 @@ export function ensureAuthSecret(env: ServerEnv): void {
   if (env.DATABASE_URL) {
     throw new Error("AUTH_SECRET is required when DATABASE_URL is set (e.g. `openssl rand -base64 32`).");
   }
-  const file = path.join(env.KEEL_DATA_DIR, "auth-secret");
+  const dataDir = resolvedDataDir(env);
+  const file = path.join(dataDir, "auth-secret");
   let secret: string;
   try {
     secret = readFileSync(file, "utf8").trim();
   } catch {
-    mkdirSync(env.KEEL_DATA_DIR, { recursive: true });
+    mkdirSync(dataDir, { recursive: true });
     secret = randomBytes(32).toString("base64url");
     writeFileSync(file, secret, { mode: 0o600 });
   }

@@ -1,7 +1,8 @@
 /**
- * Keel's launcher. Embedded (DATABASE_URL unset): one process owns the PGlite folder (holding its
- * lock) and hosts the portal (Next.js as a custom server), the worker and the admin socket.
- * With DATABASE_URL it runs the same on Postgres (start standalone workers with `npm run worker`).
+ * Keel's launcher (`npm start`). Embedded (DATABASE_URL unset): one process owns the PGlite folder
+ * (holding its lock) and hosts the portal (Next.js as a custom server), the worker, the
+ * prediction server and the admin socket the CLI talks to. With DATABASE_URL it runs the same on
+ * Postgres; standalone workers (`npm run start -w @keel/worker`) and serve replicas can be added.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
@@ -9,24 +10,37 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import next from "next";
 import { DEMO_PASSWORD, formatLogins, seedDemo } from "@keel/api";
+import { defaultAdminSocketPath, startAdminServer, type AdminServer } from "@keel/api/admin";
+import { createQueue } from "@keel/api/jobs";
 import { createPostgresDb, EmbeddedLockedError, openEmbeddedDb, setRuntimeDb, type KeelDatabase } from "@keel/db";
 import { migrate } from "@keel/db/migrate";
-import { ensureAuthSecret, serverEnv } from "./env";
+import { buildServeApp } from "@keel/serve";
+import { startWorker, type RunningWorker } from "@keel/worker";
+import { ensureAuthSecret, resolvedDataDir, serverEnv } from "./env";
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
 const dev = process.argv.includes("--dev");
-
-async function openDatabase(env: ReturnType<typeof serverEnv>): Promise<KeelDatabase> {
-  if (env.DATABASE_URL) return createPostgresDb({ url: env.DATABASE_URL, max: 20 });
-  return openEmbeddedDb(path.resolve(env.KEEL_DATA_DIR));
-}
+/** Paths answered by the prediction server (Fastify), not by Next.js. */
+const SERVE_PATH = /^\/api\/v1\/projects\/[^/]+\/deployments\/[^/]+\/predict\/?(?:\?.*)?$/;
 
 async function main(): Promise<void> {
   const env = serverEnv();
   const started = performance.now();
+  const dataDir = resolvedDataDir(env);
   let kdb: KeelDatabase;
+  let admin: AdminServer | null = null;
   try {
-    kdb = await openDatabase(env);
+    if (env.DATABASE_URL) {
+      kdb = createPostgresDb({ url: env.DATABASE_URL, max: 20 });
+      await migrate(kdb);
+    } else {
+      const embedded = await openEmbeddedDb(dataDir);
+      kdb = embedded;
+      await migrate(kdb);
+      // Early, so a CLI waiting on the lock finds the socket quickly.
+      admin = await startAdminServer({ kdb, socketPath: defaultAdminSocketPath(dataDir) });
+      embedded.lock.setAdminSocket(admin.socketPath);
+    }
   } catch (err) {
     if (err instanceof EmbeddedLockedError) {
       console.error(`keel: refusing to start. ${err.message}`);
@@ -34,7 +48,6 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  await migrate(kdb);
   ensureAuthSecret(env);
   setRuntimeDb(kdb);
 
@@ -42,6 +55,13 @@ async function main(): Promise<void> {
   const seedResult = seed
     ? await seedDemo(kdb, { password: env.KEEL_DEMO_PASSWORD ?? (env.DATABASE_URL ? undefined : DEMO_PASSWORD) })
     : null;
+
+  const boss = await createQueue(kdb);
+  const worker: RunningWorker | null = env.KEEL_WORKER === "1" ? await startWorker({ kdb, boss }) : null;
+
+  const serve = buildServeApp({ db: kdb.db });
+  await serve.ready();
+  if (env.KEEL_SERVE_PORT !== undefined) await serve.listen({ port: env.KEEL_SERVE_PORT, host: env.HOST });
 
   const app = next({ dev, dir, hostname: "localhost", port: env.PORT });
   await app.prepare();
@@ -58,11 +78,15 @@ async function main(): Promise<void> {
     if (env.KEEL_TRUST_PROXY !== "1" || !req.headers["x-forwarded-for"]) {
       req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "unknown";
     }
+    if (req.url && SERVE_PATH.test(req.url)) {
+      serve.routing(req, res);
+      return;
+    }
     void handle(req, res);
   });
   await new Promise<void>((resolve) => server.listen(env.PORT, env.HOST, resolve));
 
-  const mode = kdb.driver === "pglite" ? `embedded database in ${path.resolve(env.KEEL_DATA_DIR)}` : "Postgres (DATABASE_URL)";
+  const mode = kdb.driver === "pglite" ? `embedded database in ${dataDir}` : "Postgres (DATABASE_URL)";
   console.log(`\nKeel is ready at http://localhost:${env.PORT} (${mode}, ${((performance.now() - started) / 1000).toFixed(1)} s)`);
   if (seedResult) console.log(`${formatLogins(seedResult)}\n`);
 
@@ -73,6 +97,10 @@ async function main(): Promise<void> {
     console.log(`keel: ${signal} received, stopping`);
     server.close();
     server.closeAllConnections();
+    await worker?.stop({ timeoutMs: 10_000 }).catch((err: unknown) => console.error("keel: worker stop failed", err));
+    await boss.stop({ graceful: true, wait: true, timeout: 5_000 }).catch(() => undefined);
+    await serve.close().catch(() => undefined);
+    await admin?.close().catch(() => undefined);
     await app.close().catch(() => undefined);
     await kdb.close();
     process.exit(0);

@@ -1,4 +1,5 @@
 import { membersRouter, projectsRouter, tokensRouter } from "./routers/projects";
+import { jobsRouter } from "./routers/jobs";
 import { systemRouter, usersRouter } from "./routers/system";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
@@ -8,6 +9,7 @@ export const appRouter = createTRPCRouter({
   projects: projectsRouter,
   members: membersRouter,
   tokens: tokensRouter,
+  jobs: jobsRouter,
 });
 
 export type AppRouter = typeof appRouter;
