@@ -3,6 +3,7 @@ import { auditCount, setupFixture, type Fixture } from "../testing";
 import { verifyAuditChain } from "./audit";
 import { addMember, listMembers, removeMember, updateMemberRole } from "./members";
 import { createProject, getProject, listProjects, updateProject } from "./projects";
+import { authenticateApiToken, createToken } from "./tokens";
 import { createUser } from "./users";
 
 let fx: Fixture;
@@ -60,6 +61,8 @@ describe("projects", () => {
     expect(taken.message).toMatch(/slug 'demo' already exists/);
     const bad = await failsWithoutAudit(() => createProject(ctx, { slug: "Bad Slug!", name: "x" }));
     expect(bad.message).toMatch(/lowercase letters/);
+    const reserved = await failsWithoutAudit(() => createProject(ctx, { slug: "status", name: "x" }));
+    expect(reserved.message).toMatch(/reserved/);
   });
 
   it("lists navigation permissions by role", async () => {
@@ -96,8 +99,18 @@ describe("members", () => {
     expect(await auditedBy(() => updateMemberRole(owner, { project: "demo", userId: added.userId, role: "approver" }))).toBe(1);
     expect(await lastAudit()).toMatchObject({ action: "project.member.update", before: { role: "viewer" }, after: { role: "approver" } });
     expect(await auditedBy(() => removeMember(owner, { project: "demo", userId: added.userId }))).toBe(1);
-    expect(await lastAudit()).toMatchObject({ action: "project.member.remove", before: { role: "approver" }, after: null });
+    expect(await lastAudit()).toMatchObject({ action: "project.member.remove", before: { role: "approver" }, after: { removed: true, revokedTokenIds: [] } });
     expect((await listMembers(owner, { project: "demo" })).some((m) => m.email === "newbie@keel.local")).toBe(false);
+  });
+
+  it("revokes the removed member's tokens in the same transaction", async () => {
+    const owner = fx.ctx(fx.actors.owner);
+    await addMember(owner, { project: "demo", email: "outsider@keel.local", role: "data_scientist" });
+    const token = await createToken(fx.ctx(fx.actors.outsider), { project: "demo", name: "theirs", role: "viewer" });
+    expect((await authenticateApiToken(fx.kdb.db, token.token)).ok).toBe(true);
+    expect(await auditedBy(() => removeMember(owner, { project: "demo", userId: fx.actors.outsider.id }))).toBe(1);
+    expect(await lastAudit()).toMatchObject({ after: { revokedTokenIds: [token.id] } });
+    expect(await authenticateApiToken(fx.kdb.db, token.token)).toEqual({ ok: false, reason: "The API token was revoked." });
   });
 
   it("refuses unknown accounts, duplicates and non-owners without writing", async () => {

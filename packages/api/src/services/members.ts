@@ -1,4 +1,4 @@
-import { and, asc, eq, newId, schema, sql, type DbOrTx } from "@keel/db";
+import { and, asc, eq, isNull, newId, schema, sql, type DbOrTx } from "@keel/db";
 import type { ServiceContext } from "../context";
 import { KeelError } from "../errors";
 import {
@@ -154,13 +154,19 @@ export async function removeMember(ctx: ServiceContext, rawInput: RemoveMemberIn
       ]);
     }
     await tx.delete(schema.memberships).where(eq(schema.memberships.id, before.id));
+    // Their tokens in this project stop working with their membership.
+    const revoked = await tx
+      .update(schema.apiTokens)
+      .set({ revokedAt: new Date(), revokedBy: ctx.actor?.id ?? null })
+      .where(and(eq(schema.apiTokens.projectId, access.project.id), eq(schema.apiTokens.createdBy, before.userId), isNull(schema.apiTokens.revokedAt)))
+      .returning({ id: schema.apiTokens.id });
     await writeAuditEvent(tx, ctx, {
       action: "project.member.remove",
       entityType: "membership",
       entityId: before.id,
       projectId: access.project.id,
       before: { userId: before.userId, email: before.email, role: before.role },
-      after: null,
+      after: { removed: true, revokedTokenIds: revoked.map((t) => t.id) },
     });
     return { removed: true as const };
   });

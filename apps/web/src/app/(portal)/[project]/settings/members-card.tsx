@@ -138,7 +138,7 @@ export function MembersCard({ project, viewerId, canAdd, canUpdate, canRemove }:
                         title={`Remove ${m.name ?? m.email} from ${project}?`}
                         description={
                           <p>
-                            {m.email} will lose access to this project at once. Their API tokens keep working until revoked; the change is
+                            {m.email} will lose access to this project at once. The API tokens they created here are revoked with it; the change is
                             recorded in the audit trail.
                           </p>
                         }
