@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
-import { DEMO_PASSWORD, PERSONAS, launchBrowser, runCli, startKeel, type KeelProcess } from "./harness";
+import { PERSONAS, launchBrowser, runCli, signIn, startKeel, type KeelProcess } from "./harness";
 
 let keel: KeelProcess;
 let browser: Browser;
@@ -55,11 +55,7 @@ describe("embedded Keel", () => {
     // An admin session enqueues jobs while the token writes.
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${keel.url}/sign-in`);
-    await page.getByLabel("Email").fill(PERSONAS.admin);
-    await page.getByLabel("Password").fill(DEMO_PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(`${keel.url}/demo`);
+    await signIn(page, keel.url, PERSONAS.admin);
 
     const writes = Array.from({ length: 20 }, (_, i) =>
       fetch(`${keel.url}/api/v1/projects/demo/tokens`, {

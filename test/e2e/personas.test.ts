@@ -1,7 +1,7 @@
 /** Browser journeys: each persona signs in, sees the navigation its role allows, and signs out. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { DEMO_PASSWORD, PERSONAS, launchBrowser, screenshot, startKeel, type KeelProcess } from "./harness";
+import type { Browser } from "playwright-core";
+import { PERSONAS, launchBrowser, screenshot, signIn, startKeel, type KeelProcess } from "./harness";
 
 const ALL = ["Datasets", "Experiments", "Models", "Approvals", "Deployments", "Monitoring", "Audit", "Settings"];
 const EXPECTED_NAV: Record<keyof typeof PERSONAS, string[]> = {
@@ -24,20 +24,12 @@ afterAll(async () => {
   await keel.stop();
 });
 
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto(`${keel.url}/sign-in`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`${keel.url}/demo`);
-}
-
 describe("personas", () => {
   for (const persona of Object.keys(PERSONAS) as (keyof typeof PERSONAS)[]) {
     it(`${persona} signs in, sees the demo project and exactly the sections the role allows`, async () => {
       const context = await browser.newContext();
       const page = await context.newPage();
-      await signIn(page, PERSONAS[persona]);
+      await signIn(page, keel.url, PERSONAS[persona]);
       await expect.poll(() => page.title()).toMatch(/Keel/);
       await expect.poll(() => page.getByTestId("project-switcher").textContent()).toMatch(/demo|Demo/);
       const nav = await page.getByTestId("nav").getByRole("link").allTextContents();
@@ -54,7 +46,7 @@ describe("personas", () => {
   it("refuses project settings to a viewer, in the page and in the API", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await signIn(page, PERSONAS.viewer);
+    await signIn(page, keel.url, PERSONAS.viewer);
     await page.goto(`${keel.url}/demo/settings`);
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toMatch(/Your role \(viewer\) cannot open project settings/);
     expect(await page.getByTestId("members-table").count()).toBe(0);
@@ -71,7 +63,7 @@ describe("personas", () => {
   it("lets the owner add a member, change the role and create a token shown once", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await signIn(page, PERSONAS.admin);
+    await signIn(page, keel.url, PERSONAS.admin);
     await page.goto(`${keel.url}/demo/settings`);
     const members = page.getByTestId("members-table");
     await members.waitFor();
