@@ -5,13 +5,13 @@
  * Postgres; standalone workers (`npm run start -w @keel/worker`) and serve replicas can be added.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import next from "next";
 import { DEMO_PASSWORD, formatLogins, seedDemo } from "@keel/api";
 import { defaultAdminSocketPath, startAdminServer, type AdminServer } from "@keel/api/admin";
 import { createQueue } from "@keel/api/jobs";
+import { requestIdFrom } from "@keel/api/request-id";
 import { createPostgresDb, EmbeddedLockedError, openEmbeddedDb, setRuntimeDb, type KeelDatabase } from "@keel/db";
 import { migrate } from "@keel/db/migrate";
 import { buildServeApp } from "@keel/serve";
@@ -69,8 +69,7 @@ async function main(): Promise<void> {
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     // One request id per request, echoed on every response and written to the audit trail.
-    const given = req.headers["x-request-id"];
-    const requestId = typeof given === "string" && /^[\w.:-]{8,128}$/.test(given) ? given : randomUUID();
+    const requestId = requestIdFrom(req.headers["x-request-id"]);
     req.headers["x-request-id"] = requestId;
     res.setHeader("x-request-id", requestId);
     // The client address for rate limiting and the audit trail: forwarded headers are only

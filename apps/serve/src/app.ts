@@ -3,8 +3,8 @@
  * This release carries its plumbing — request ids, bearer-token auth, the error shape, health;
  * the model cache, micro-batching and the prediction log arrive with deployments.
  */
-import { randomUUID } from "node:crypto";
 import { getHealth, KeelError, toRestError, type Actor } from "@keel/api";
+import { requestIdFrom } from "@keel/api/request-id";
 import { authenticateRequest } from "@keel/api/rest";
 import type { Db } from "@keel/db";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
@@ -33,10 +33,7 @@ export function buildServeApp(opts: ServeOptions): FastifyInstance {
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: 10 * 1024 * 1024,
-    genReqId: (req) => {
-      const given = req.headers["x-request-id"];
-      return typeof given === "string" && /^[\w.:-]{8,128}$/.test(given) ? given : randomUUID();
-    },
+    genReqId: (req) => requestIdFrom(req.headers["x-request-id"]),
   });
   app.decorateRequest("actor", null);
   app.addHook("onRequest", async (req, reply) => {

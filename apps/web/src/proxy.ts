@@ -1,6 +1,6 @@
+import { requestIdFrom } from "@keel/api/request-id";
 import { NextResponse, type NextRequest } from "next/server";
 
-const REQUEST_ID = /^[\w.:-]{8,128}$/;
 const PATH_HEADER = "x-keel-pathname";
 
 /**
@@ -8,8 +8,7 @@ const PATH_HEADER = "x-keel-pathname";
  * already sets both; this keeps the contract under `next dev` / `next start` without it.
  */
 export function proxy(request: NextRequest): NextResponse {
-  const given = request.headers.get("x-request-id");
-  const requestId = given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+  const requestId = requestIdFrom(request.headers.get("x-request-id"));
   const headers = new Headers(request.headers);
   headers.set("x-request-id", requestId);
   // The path asked for, so a server component can send a signed-out visitor back here after sign-in.

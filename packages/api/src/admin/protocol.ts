@@ -4,6 +4,7 @@
  * the admin Unix socket). One discriminated union, shared by client and server.
  */
 import { z } from "zod";
+import { REQUEST_ID_PATTERN } from "../request-id";
 import { ERROR_STATUS, type KeelErrorCode } from "../errors";
 import { ZCreateTokenInput, ZApiToken, ZCreatedApiToken } from "../schemas/tokens";
 import { ZCreateUserInput, ZUser } from "../schemas/users";
@@ -13,7 +14,7 @@ export const ADMIN_PATH = "/admin";
 /** Largest request body the admin server reads. */
 export const ADMIN_MAX_BODY_BYTES = 64 * 1024;
 
-export const ZAdminRequestId = z.string().regex(/^[\w.:-]{8,128}$/, "8–128 letters, digits, '_', '.', ':' or '-'");
+export const ZAdminRequestId = z.string().regex(REQUEST_ID_PATTERN, "8–128 letters, digits, '_', '.', ':' or '-'");
 
 const ZTokenCreateCommand = z.object({ command: z.literal("token.create"), args: ZCreateTokenInput });
 const ZTokenRevokeCommand = z.object({

@@ -2,7 +2,7 @@
  * The REST API (/api/v1): the same tRPC procedures exposed through trpc-to-openapi, with
  * bearer-token auth, `x-request-id` on every response and errors as `{ error: { code, message, details } }`.
  */
-import { randomUUID } from "node:crypto";
+import { requestIdFrom } from "../request-id";
 import type { Db, Driver } from "@keel/db";
 import { createOpenApiFetchHandler, generateOpenApiDocument, type OpenAPIObject } from "trpc-to-openapi";
 import type { Actor } from "../context";
@@ -16,8 +16,7 @@ export const REST_BASE = "/api/v1";
 
 /** Takes the caller's request id when it is sane, else makes one. */
 export function requestIdOf(headers: Headers): string {
-  const given = headers.get("x-request-id");
-  return given && /^[\w.:-]{8,128}$/.test(given) ? given : randomUUID();
+  return requestIdFrom(headers.get("x-request-id"));
 }
 
 /** The client address: the first X-Forwarded-For hop (set by Keel's own server), else unknown. */
