@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import next from "next";
-import { DEMO_PASSWORD, formatLogins, seedDemo } from "@keel/api";
+import { configureArtifactStore, DEMO_PASSWORD, formatLogins, seedDemo } from "@keel/api";
 import { defaultAdminSocketPath, startAdminServer, type AdminServer } from "@keel/api/admin";
 import { createQueue } from "@keel/api/jobs";
 import { requestIdFrom } from "@keel/api/request-id";
@@ -50,6 +50,7 @@ async function main(): Promise<void> {
   }
   ensureAuthSecret(env);
   setRuntimeDb(kdb);
+  const artifacts = configureArtifactStore(dataDir);
 
   const seed = env.KEEL_SEED === "always" || (env.KEEL_SEED === "auto" && !env.DATABASE_URL);
   const seedResult = seed
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
   });
   await new Promise<void>((resolve) => server.listen(env.PORT, env.HOST, resolve));
 
-  const mode = kdb.driver === "pglite" ? `embedded database in ${dataDir}` : "Postgres (DATABASE_URL)";
+  const mode = `${kdb.driver === "pglite" ? `embedded database in ${dataDir}` : "Postgres (DATABASE_URL)"}, artifacts in ${artifacts.describe()}`;
   console.log(`\nKeel is ready at http://localhost:${env.PORT} (${mode}, ${((performance.now() - started) / 1000).toFixed(1)} s)`);
   if (seedResult) console.log(`${formatLogins(seedResult)}\n`);
 

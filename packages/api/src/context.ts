@@ -1,5 +1,6 @@
 import type { ProjectRole } from "@keel/auth";
 import type { DbOrTx, Db } from "@keel/db";
+import type { ArtifactStore } from "@keel/storage";
 
 /** Who is acting. Tokens act with their own role in their one project and are never admins. */
 export type Actor =
@@ -21,6 +22,10 @@ export interface ServiceContext {
   ip?: string | null;
   /** Project access already resolved in this request (slug → access). */
   accessCache?: Map<string, ProjectAccess>;
+  /** The artifact store; unset = the process's store (see artifacts.ts). */
+  artifacts?: ArtifactStore;
+  /** Limits that differ from the environment's (tests). */
+  limits?: { maxUploadBytes?: number };
 }
 
 export type { DbOrTx };

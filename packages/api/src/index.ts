@@ -16,3 +16,5 @@ export { getHealth } from "./services/system";
 export { runtime } from "./runtime";
 export { seedDemo, formatLogins, DEMO_USERS, DEMO_PASSWORD, DEMO_PROJECT, type SeedResult } from "./seed";
 export { requestIdOf, clientIpOf } from "./rest/index";
+export { configureArtifactStore, setRuntimeArtifactStore, artifactStoreOf } from "./artifacts";
+export * from "./schemas/datasets";

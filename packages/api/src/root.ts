@@ -1,4 +1,5 @@
 import { membersRouter, projectsRouter, tokensRouter } from "./routers/projects";
+import { datasetsRouter } from "./routers/datasets";
 import { jobsRouter } from "./routers/jobs";
 import { systemRouter, usersRouter } from "./routers/system";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
@@ -10,6 +11,7 @@ export const appRouter = createTRPCRouter({
   members: membersRouter,
   tokens: tokensRouter,
   jobs: jobsRouter,
+  datasets: datasetsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,5 +1,9 @@
 /** Test fixtures shared by the service tests: a fresh migrated database with the demo personas. */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { eq, schema } from "@keel/db";
+import { createArtifactStore, type ArtifactStore } from "@keel/storage";
 import { createTestDb, type TestDatabase } from "@keel/db/testing";
 import type { Actor, ServiceContext } from "./context";
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from "./seed";
@@ -11,6 +15,11 @@ export interface Fixture {
   /** Actors by persona: owner (the admin who owns demo), data_scientist, approver, auditor, viewer, outsider, admin. */
   actors: Record<"admin" | "data_scientist" | "approver" | "auditor" | "viewer" | "outsider" | "owner", Actor>;
   ctx(actor: Actor | null, requestId?: string): ServiceContext;
+  /** A fresh local artifact store in a temp folder, in every ctx(). */
+  artifacts: ArtifactStore;
+  dataDir: string;
+  /** Drops the database and the temp folder. */
+  destroy(): Promise<void>;
 }
 
 let counter = 0;
@@ -18,7 +27,15 @@ let counter = 0;
 export async function setupFixture(): Promise<Fixture> {
   const kdb = await createTestDb();
   await seedDemo(kdb, { password: DEMO_PASSWORD });
-  const ctx = (actor: Actor | null, requestId = `test-${++counter}`): ServiceContext => ({ db: kdb.db, actor, requestId, ip: "127.0.0.1" });
+  const dataDir = mkdtempSync(path.join(tmpdir(), "keel-fixture-"));
+  const artifacts = createArtifactStore({ dataDir });
+  const ctx = (actor: Actor | null, requestId = `test-${++counter}`): ServiceContext => ({
+    db: kdb.db,
+    actor,
+    requestId,
+    ip: "127.0.0.1",
+    artifacts,
+  });
   const outsider = await createUser(ctx(systemActor("test")), { email: "outsider@keel.local", name: "Olga Outsider", password: DEMO_PASSWORD });
   // A second, non-admin owner of demo, so owner rules can be tested without admin powers.
   const owner = await createUser(ctx(systemActor("test")), { email: "owner@keel.local", name: "Owen Owner", password: DEMO_PASSWORD });
@@ -34,6 +51,12 @@ export async function setupFixture(): Promise<Fixture> {
   return {
     kdb,
     ctx,
+    artifacts,
+    dataDir,
+    destroy: async () => {
+      await kdb.destroy();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
     actors: {
       admin: await byEmail("admin@keel.local"),
       owner: await byEmail(owner.email),

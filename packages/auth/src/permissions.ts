@@ -73,7 +73,12 @@ export const PERMISSIONS = {
 
   // domains built by later issues; the matrix is shaped now so navigation and services fit
   "dataset.read": { scope: "project", roles: ALL, description: "Browse datasets, versions and profiles" },
-  "dataset.write": { scope: "project", roles: BUILDERS, description: "Create datasets and upload versions" },
+  "dataset.write": { scope: "project", roles: BUILDERS, description: "Create datasets, upload versions and set quality rules" },
+  "dataset.quality.override": {
+    scope: "project",
+    roles: BUILDERS,
+    description: "Allow training on a dataset version that failed its quality checks, with a written reason",
+  },
   "experiment.read": { scope: "project", roles: ALL, description: "Browse experiments and runs" },
   "experiment.write": { scope: "project", roles: BUILDERS, description: "Launch, cancel and log runs and sweeps" },
   "registry.read": { scope: "project", roles: ALL, description: "Browse registered models and versions" },

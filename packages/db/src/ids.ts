@@ -10,6 +10,9 @@ export const ID_PREFIX = {
   apiToken: "tok",
   auditEvent: "aud",
   worker: "wrk",
+  dataset: "ds",
+  datasetVersion: "dsv",
+  datasetQualityOverride: "dqo",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

@@ -5,12 +5,14 @@
 import { requestIdFrom } from "../request-id";
 import type { Db, Driver } from "@keel/db";
 import { createOpenApiFetchHandler, generateOpenApiDocument, type OpenAPIObject } from "trpc-to-openapi";
-import type { Actor } from "../context";
+import type { Actor, ServiceContext } from "../context";
 import { KeelError, toRestError, type RestErrorBody } from "../errors";
 import { appRouter } from "../root";
 import { authenticateApiToken } from "../services/tokens";
 import { userActor } from "../services/users";
 import { createTRPCContext } from "../trpc";
+import { matchRawRoute, RAW_ROUTES } from "./datasets";
+import { rawRoutesOpenApi } from "./openapi-raw";
 
 export const REST_BASE = "/api/v1";
 
@@ -57,6 +59,9 @@ export interface RestHandlerOptions {
   db: Db;
   driver: Driver;
   sessionUserId?: () => Promise<string | null | undefined>;
+  /** Tests pass their own artifact store and limits; a server uses the process's. */
+  artifacts?: ServiceContext["artifacts"];
+  limits?: ServiceContext["limits"];
 }
 
 /** Handles one /api/v1 request. */
@@ -69,11 +74,23 @@ export async function handleRestRequest(req: Request, opts: RestHandlerOptions):
   } catch (err) {
     return restErrorResponse(err, requestId);
   }
+  const subpath = new URL(req.url).pathname.slice(REST_BASE.length);
+  try {
+    const raw = matchRawRoute(req.method, subpath);
+    if (raw) {
+      const res = await raw.route.handle({ db: opts.db, actor, requestId, ip, artifacts: opts.artifacts, limits: opts.limits }, req, raw.params);
+      const headers = new Headers(res.headers);
+      headers.set("x-request-id", requestId);
+      return new Response(res.body, { status: res.status, headers });
+    }
+  } catch (err) {
+    return restErrorResponse(err, requestId);
+  }
   const res = await createOpenApiFetchHandler({
     endpoint: REST_BASE,
     router: appRouter,
     req,
-    createContext: () => createTRPCContext({ db: opts.db, driver: opts.driver, actor, requestId, ip }),
+    createContext: () => createTRPCContext({ db: opts.db, driver: opts.driver, actor, requestId, ip, artifacts: opts.artifacts, limits: opts.limits }),
   });
   const headers = new Headers(res.headers);
   headers.set("x-request-id", requestId);
@@ -107,10 +124,11 @@ function statusCode(status: number): KeelError["code"] {
 
 /** The OpenAPI 3.1 document, generated from the procedures' zod schemas. */
 export function openApiDocument(baseUrl: string): OpenAPIObject {
-  return generateOpenApiDocument(appRouter, {
+  const doc = generateOpenApiDocument(appRouter, {
     title: "Keel REST API",
     description: "The public API of Keel, the MLOps portal. Authenticate with `Authorization: Bearer <token>` (project API tokens).",
     version: "1.0.0",
     baseUrl: `${baseUrl.replace(/\/$/, "")}${REST_BASE}`,
   });
+  return rawRoutesOpenApi(doc, RAW_ROUTES);
 }

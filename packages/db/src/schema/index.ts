@@ -3,3 +3,4 @@ export * from "./projects";
 export * from "./audit";
 export * from "./system";
 export * from "./relations";
+export * from "./datasets";

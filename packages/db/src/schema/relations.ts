@@ -1,4 +1,5 @@
 import { relations } from "drizzle-orm";
+import { datasetQualityOverrides, datasets, datasetVersions } from "./datasets";
 import { apiTokens, memberships, projects } from "./projects";
 import { users } from "./users";
 
@@ -16,4 +17,18 @@ export const membershipsRelations = relations(memberships, ({ one }) => ({
 
 export const apiTokensRelations = relations(apiTokens, ({ one }) => ({
   project: one(projects, { fields: [apiTokens.projectId], references: [projects.id] }),
+}));
+
+export const datasetsRelations = relations(datasets, ({ one, many }) => ({
+  project: one(projects, { fields: [datasets.projectId], references: [projects.id] }),
+  versions: many(datasetVersions),
+}));
+
+export const datasetVersionsRelations = relations(datasetVersions, ({ one, many }) => ({
+  dataset: one(datasets, { fields: [datasetVersions.datasetId], references: [datasets.id] }),
+  overrides: many(datasetQualityOverrides),
+}));
+
+export const datasetQualityOverridesRelations = relations(datasetQualityOverrides, ({ one }) => ({
+  version: one(datasetVersions, { fields: [datasetQualityOverrides.datasetVersionId], references: [datasetVersions.id] }),
 }));
