@@ -54,7 +54,11 @@ async function main(): Promise<void> {
 
   const seed = env.KEEL_SEED === "always" || (env.KEEL_SEED === "auto" && !env.DATABASE_URL);
   const seedResult = seed
-    ? await seedDemo(kdb, { password: env.KEEL_DEMO_PASSWORD ?? (env.DATABASE_URL ? undefined : DEMO_PASSWORD) })
+    ? await seedDemo(kdb, {
+        password: env.KEEL_DEMO_PASSWORD ?? (env.DATABASE_URL ? undefined : DEMO_PASSWORD),
+        // A real public dataset, so the demo workspace has data to explore (and train on) at once.
+        datasetFiles: [path.join(dir, "../../test/fixtures/datasets/breast-cancer.csv")],
+      })
     : null;
 
   const boss = await createQueue(kdb);

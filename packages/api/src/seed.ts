@@ -5,6 +5,9 @@ import { systemActor, type ServiceContext } from "./context";
 import { addMember } from "./services/members";
 import { createUser } from "./services/users";
 import { createProject } from "./services/projects";
+import { createDataset, uploadDatasetVersion } from "./services/datasets/index";
+import { createReadStream, existsSync } from "node:fs";
+import path from "node:path";
 
 /** The demo workspace's people: one per persona, plus an administrator who owns `demo`. */
 export const DEMO_USERS: readonly { email: string; name: string; role: ProjectRole; isAdmin: boolean; persona: string }[] = [
@@ -29,7 +32,7 @@ export interface SeedLogin {
 
 export interface SeedResult {
   project: string;
-  created: { users: number; project: boolean; memberships: number };
+  created: { users: number; project: boolean; memberships: number; datasets: number };
   logins: SeedLogin[];
 }
 
@@ -38,10 +41,19 @@ export interface SeedResult {
  * services as the `keel` system actor, so the seed itself is in the audit trail.
  * `password`: the password for newly created users; when omitted, each gets a random one.
  */
-export async function seedDemo(kdb: KeelDatabase, opts: { password?: string; requestId?: string } = {}): Promise<SeedResult> {
-  const ctx: ServiceContext = { db: kdb.db, actor: systemActor("seed"), requestId: opts.requestId ?? `seed-${Date.now()}` };
+export async function seedDemo(
+  kdb: KeelDatabase,
+  opts: {
+    password?: string;
+    requestId?: string;
+    /** CSV files uploaded as demo datasets when the project is first created (name = file name). */
+    datasetFiles?: string[];
+    artifacts?: ServiceContext["artifacts"];
+  } = {},
+): Promise<SeedResult> {
+  const ctx: ServiceContext = { db: kdb.db, actor: systemActor("seed"), requestId: opts.requestId ?? `seed-${Date.now()}`, artifacts: opts.artifacts };
   const logins: SeedLogin[] = [];
-  const created = { users: 0, project: false, memberships: 0 };
+  const created = { users: 0, project: false, memberships: 0, datasets: 0 };
   const ids = new Map<string, string>();
   for (const u of DEMO_USERS) {
     const [existing] = await kdb.db.select({ id: schema.users.id }).from(schema.users).where(eq(schema.users.email, u.email));
@@ -77,8 +89,22 @@ export async function seedDemo(kdb: KeelDatabase, opts: { password?: string; req
       created.memberships += 1;
     }
   }
+  if (created.project) {
+    for (const file of opts.datasetFiles ?? []) {
+      if (!existsSync(file)) continue;
+      const name = path.basename(file).replace(/\.[^.]+$/, "");
+      await createDataset(ctx, { project: DEMO_PROJECT, name, description: DEMO_DATASET_DESCRIPTIONS[name] ?? "" });
+      await uploadDatasetVersion(ctx, { project: DEMO_PROJECT, dataset: name, body: createReadStream(file), filename: path.basename(file) });
+      created.datasets += 1;
+    }
+  }
   return { project: DEMO_PROJECT, created, logins };
 }
+
+const DEMO_DATASET_DESCRIPTIONS: Record<string, string> = {
+  "breast-cancer":
+    "Wisconsin Diagnostic Breast Cancer (UCI, CC BY 4.0): 569 tumours, 30 numeric features computed from images, diagnosis malignant/benign.",
+};
 
 /** The sign-in details, as printed at start. */
 export function formatLogins(result: SeedResult): string {

@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDataset } from "../services/datasets/index";
 import { createToken } from "../services/tokens";
 import { auditCount, setupFixture, type Fixture } from "../testing";
+import { RAW_ROUTES } from "./datasets";
 import { handleRestRequest, openApiDocument } from "./index";
+import { can, PROJECT_ROLES } from "@keel/auth";
 
 let fx: Fixture;
 let writer: string;
@@ -152,6 +154,22 @@ describe("REST dataset upload and download", () => {
     const rows = await call(`/projects/demo/datasets/iris/versions/${segment}/rows`, { token: writer });
     expect([400, 404]).toContain(rows.status);
     expect({ audit: await auditCount(fx.kdb), blobs: blobCount() }).toEqual(before);
+  });
+
+  it("walks every byte-streaming route × every token role against the permission matrix", async () => {
+    for (const route of RAW_ROUTES) {
+      const p = route.path.replace("{project}", "demo").replace("{dataset}", "iris").replace("{version}", "1");
+      const init = (token?: string): RequestInit & { token?: string } =>
+        route.method === "POST" ? { method: "POST", token, body: multipart(iris) } : { method: "GET", token };
+      expect((await call(p, init())).status).toBe(401);
+      for (const role of PROJECT_ROLES) {
+        const token = (await createToken(fx.ctx(fx.actors.admin), { project: "demo", name: `walk-${role}`, role })).token;
+        const res = await call(p, init(token));
+        const allowed = can({ authenticated: true, isAdmin: false, projectRole: role }, route.permission);
+        if (allowed) expect(res.status, `${route.method} ${route.path} as ${role}`).toBeLessThan(300);
+        else expect(res.status, `${route.method} ${route.path} as ${role}`).toBe(403);
+      }
+    }
   });
 
   it("publishes the upload and download routes in the OpenAPI document", () => {
