@@ -18,11 +18,10 @@ export interface SectionInfo {
 export const SECTION_INFO: Record<SectionKey, SectionInfo> = {
   datasets: {
     purpose: "Versioned training data with column profiles and quality checks.",
-    built: false,
+    built: true,
     willHold:
       "Immutable, content-addressed dataset versions uploaded as CSV, NDJSON or Parquet, each with a schema, a column profile (types, missing values, distributions) and quality checks.",
-    meanwhile:
-      "Uploads arrive in a later release. Meanwhile, the REST API that scripts will use is described at /api/v1/openapi.json, and API tokens can be created in project settings.",
+    meanwhile: "Upload a CSV, JSON Lines or Parquet file on the Datasets page, or over REST (/api/v1/openapi.json).",
   },
   experiments: {
     purpose: "Training runs and sweeps: parameters, metrics and evaluations.",
