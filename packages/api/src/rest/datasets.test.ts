@@ -153,6 +153,12 @@ describe("REST dataset upload and download", () => {
     expect([400, 404]).toContain(ver.status);
     const rows = await call(`/projects/demo/datasets/iris/versions/${segment}/rows`, { token: writer });
     expect([400, 404]).toContain(rows.status);
+    for (const q of [`base=${segment}&target=1`, `base=1&target=${segment}`]) {
+      const cmp = await call(`/projects/demo/datasets/iris/compare?${q}`, { token: writer });
+      expect([400, 404]).toContain(cmp.status);
+    }
+    const compareDataset = await call(`/projects/demo/datasets/${segment}/compare?base=1&target=1`, { token: writer });
+    expect([400, 404]).toContain(compareDataset.status);
     expect({ audit: await auditCount(fx.kdb), blobs: blobCount() }).toEqual(before);
   });
 
