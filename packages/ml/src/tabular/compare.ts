@@ -137,7 +137,7 @@ export async function compareVersions(
   const plans = results.filter((r): r is Plan => "bin" in r);
   if (plans.length > 0) {
     signal?.throwIfAborted();
-    for await (const batch of readAhead(current.source.batches(signal ? { signal } : undefined))) {
+    for await (const batch of readAhead(current.source.batches({ chunked: true, ...(signal ? { signal } : {}) }))) {
       signal?.throwIfAborted();
       for (const p of plans) {
         const { index, current: counts, bin } = p;

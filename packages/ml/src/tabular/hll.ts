@@ -48,7 +48,14 @@ export function hashNumber(v: number): number {
 }
 
 export class HyperLogLog {
-  private readonly registers = new Uint8Array(M);
+  /** One byte per register (sent as is between threads, see merge.ts). */
+  readonly registers = new Uint8Array(M);
+
+  static fromRegisters(registers: Uint8Array): HyperLogLog {
+    const sketch = new HyperLogLog();
+    sketch.registers.set(registers);
+    return sketch;
+  }
 
   /** Adds a 32-bit hash: the top 14 bits pick a register, the rest give the rank. */
   addHash(hash: number): void {

@@ -3,7 +3,8 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { openTabular } from "./open";
 import { ColumnAccumulator, finishColumn, numericBudget, profileSource, readAhead } from "./profile";
-import { exactMoments, quantileSorted, sortFloat64 } from "./psi";
+import { exactMoments, quantileSorted } from "./numeric";
+import { sortFloat64 } from "./sort";
 import { columnSource, csvTextSource, memorySource } from "./testing";
 import { type Cell, type ColumnProfile, type DatasetProfile, type TabularFormat, ZDatasetProfile } from "./types";
 

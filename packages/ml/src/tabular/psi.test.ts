@@ -1,19 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { HyperLogLog } from "./hll";
-import {
-  binCounts,
-  binIndex,
-  countDistinctSorted,
-  exactMoments,
-  histogramEdges,
-  histogramSorted,
-  numpyHistogram,
-  psi,
-  psiLevel,
-  quantileSorted,
-  sampleStd,
-  sortFloat64,
-} from "./psi";
+import { countDistinctSorted, exactMoments, histogramEdges, histogramSorted, numpyHistogram, quantileSorted, sampleStd } from "./numeric";
+import { binCounts, binIndex, psi, psiLevel } from "./psi";
+import { sortFloat64 } from "./sort";
 
 // Expected values below were computed with numpy 2.4 (np.quantile, np.histogram, np.mean,
 // np.std(ddof=1)) or by hand where noted.

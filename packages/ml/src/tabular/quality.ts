@@ -190,6 +190,11 @@ function columnTest(rule: ColumnRule): ColumnTest {
   }
 }
 
+export interface RuleCounts {
+  failing: number;
+  exampleRows: number[];
+}
+
 interface Tracker {
   rule: QualityRule;
   column: string | null;
@@ -227,6 +232,26 @@ export class QualityEvaluator {
         if (t.exampleRows.length < EXAMPLES) t.exampleRows.push(batch.firstRow + i);
       }
     }
+  }
+
+  /** Whether parts of a file can be evaluated apart and added up (not for `unique`). */
+  static splittable(rules: readonly QualityRule[]): boolean {
+    return rules.every((r) => r.kind !== "unique");
+  }
+
+  /** Per rule: failing rows and example rows so far (for addCounts). */
+  counts(): RuleCounts[] {
+    return this.trackers.map((t) => ({ failing: t.failing, exampleRows: t.exampleRows }));
+  }
+
+  /** Adds the counts of the rows after these, evaluated apart and numbered from offset + 1. */
+  addCounts(counts: readonly RuleCounts[], offset: number): void {
+    this.trackers.forEach((t, i) => {
+      const c = counts[i];
+      if (c === undefined) return;
+      t.failing += c.failing;
+      for (const row of c.exampleRows) if (t.exampleRows.length < EXAMPLES) t.exampleRows.push(row + offset);
+    });
   }
 
   finish(rowCount: number, schema: readonly ColumnSchema[]): QualityReport {

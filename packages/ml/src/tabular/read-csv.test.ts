@@ -3,7 +3,7 @@ import { type FileHandle, mkdtemp, open, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { countRowsBare, openCsv } from "./read-csv";
+import { type CsvBatchOptions, type CsvReadEnd, countRowsBare, csvBatches, csvReadEnd, openCsv } from "./read-csv";
 import { type Cell, type RowBatch, type TabularSource, TabularInputError } from "./types";
 
 const FIXTURES = join(import.meta.dirname, "__fixtures__", "readers");
@@ -326,5 +326,63 @@ describe("CSV reader: streaming", () => {
     } finally {
       reads.mockRestore();
     }
+  });
+});
+
+describe("CSV reader: parts of a file", () => {
+  const text = 'id,text\n1,a\n2,"b\nc"\n3,d\n\n4,e\n5,f\n';
+  const at = (needle: string): number => new TextEncoder().encode(text.slice(0, text.indexOf(needle))).length;
+  const dialect = { delimiter: ",", quote: '"', bom: false };
+
+  async function read(path: string, options: CsvBatchOptions): Promise<{ rows: Cell[][]; firstRows: number[]; end: CsvReadEnd }> {
+    const end = csvReadEnd();
+    const batches: RowBatch[] = [];
+    for await (const batch of csvBatches(path, dialect, 2, { ...options, end })) batches.push(batch);
+    return { rows: batches.flatMap((b) => b.rows), firstRows: batches.map((b) => b.firstRow), end };
+  }
+
+  it("reads a range that starts at a record boundary, numbering rows from `at`", async () => {
+    const path = await file(text);
+    const head = await read(path, { range: { start: 0, end: at("3,d") } });
+    expect(head.rows).toEqual([["1", "a"], ["2", "b\nc"]]);
+    expect(head.end).toEqual({ index: 3, extra: 1, rest: "", blanks: 0, stoppedAt: null });
+    const tail = await read(path, { range: { start: at("4,e"), newline: "\n" }, at: { index: 5, extra: 1 }, chunked: true });
+    expect(tail.rows).toEqual([["4", "e"], ["5", "f"]]);
+    expect(tail.firstRows).toEqual([5]);
+    // Problems carry the file's row and line numbers (the blank line is row 4, on line 6).
+    const error = await problem(read(path, { range: { start: at("3,d"), newline: "\n" }, at: { index: 3, extra: 1 } }));
+    expect([error.rows, error.message]).toEqual([[4], expect.stringContaining("row 4 is on line 6")]);
+  });
+
+  it("returns the unfinished record at a range end inside a record, and pending blank lines", async () => {
+    const path = await file(text);
+    expect((await read(path, { range: { start: 0, end: at("c\"") } })).end.rest).toBe('2,"b\n');
+    const blank = await read(path, { range: { start: at("3,d"), end: at("4,e"), newline: "\n" }, at: { index: 3, extra: 1 } });
+    expect(blank.rows).toEqual([["3", "d"]]);
+    expect(blank.end).toMatchObject({ rest: "", blanks: 1 });
+  });
+
+  it("stops at a clean mark when asked to, and never inside a quoted field", async () => {
+    const path = await file(text);
+    const seen: [number, boolean][] = [];
+    const marks = [at('"b'), at("c\""), at("3,d"), at("5,f")];
+    const onMark = (offset: number, clean: boolean): boolean => {
+      seen.push([offset, clean]);
+      return offset !== at('"b');
+    };
+    const result = await read(path, { range: { marks }, onMark });
+    expect(seen).toEqual([
+      [at('"b'), false],
+      [at("c\""), false],
+      [at("3,d"), true],
+    ]);
+    expect(result.rows).toEqual([["1", "a"], ["2", "b\nc"]]);
+    expect(result.end).toEqual({ index: 3, extra: 1, rest: "", blanks: 0, stoppedAt: at("3,d") });
+  });
+
+  it("keeps a U+FEFF at the start of a range as text", async () => {
+    const path = await file("\uFEFFa,b\n\uFEFFx,y\n");
+    const start = new TextEncoder().encode("\uFEFFa,b\n").length;
+    expect((await read(path, { range: { start, newline: "\n" }, at: { index: 1, extra: 0 } })).rows).toEqual([["\uFEFFx", "y"]]);
   });
 });

@@ -1,87 +1,27 @@
 /**
- * Streaming CSV reader. The file is decoded chunk by chunk (fatal UTF-8) and each chunk is parsed
- * by papaparse's Parser with `ignoreLastRow`, the unfinished last record being carried over to
- * the next chunk: papaparse's own chunked streaming, driven by pulls from the consumer, so a
- * slow consumer stops the file reading (memory stays at about one chunk plus one batch).
+ * Streaming CSV reader: the header, then rows in batches from papaparse's chunked parse
+ * (csv-chunks.ts), with blank lines, ragged rows and the row and line numbers of problems.
  */
-import Papa, { type ParseResult } from "papaparse";
-import {
-  BATCH_ROWS,
-  decodeUtf8File,
-  firstNewline,
-  invalidUtf8Error,
-  isBlankRecord,
-  readHead,
-  sniffCsv,
-  validateColumnNames,
-} from "./sniff";
+import { type CsvRange, csvRecordChunks, type RecordChunk, type StopReason } from "./csv-chunks";
+import { BATCH_ROWS, invalidUtf8Error, isBlankRecord, readHead, sniffCsv, validateColumnNames } from "./sniff";
 import { abortable } from "./rows";
-import { type Cell, type CsvDialect, type RowBatch, type TabularSource, TabularInputError } from "./types";
+import { type BatchOptions, type Cell, type CsvDialect, type RowBatch, type TabularSource } from "./types";
+import { TabularInputError } from "./errors";
 
-/** A record (usually: an unclosed quote) longer than this stops the reading. */
-const MAX_RECORD_CHARS = 32 * 1024 * 1024;
-/** An unfinished record longer than this is retried only once the text has doubled, so a
- * very long record is not re-parsed from its start on every chunk. */
-const LONG_RECORD_CHARS = 1024 * 1024;
 const MAX_REPORTED = 10;
 
-type StopReason = "invalid_utf8" | "overlong" | "unclosed_quote";
-
-interface RecordChunk {
-  /** Complete records (the header is the first record of the file). */
-  records: string[][];
-  /** The parsed text contained the quote character, so fields may span lines. */
-  quoted: boolean;
-  newline: "\n" | "\r\n" | "\r";
-  /** Set on the last chunk when reading stops inside a record (`partial`: its text so far). */
-  stop?: { reason: StopReason; partial: string };
+/** What the profiler needs to read parts of a CSV source on another thread (see parallel.ts). */
+export interface CsvFile {
+  path: string;
+  dialect: CsvDialect;
+  width: number;
 }
 
-/** Streams the file's records in chunks with papaparse, the same configuration for every use. */
-export async function* csvRecordChunks(path: string, dialect: CsvDialect, signal?: AbortSignal): AsyncGenerator<RecordChunk> {
-  const { delimiter, quote } = dialect;
-  let partial = "";
-  let parser: Papa.Parser | undefined;
-  let newline: "\n" | "\r\n" | "\r" = "\n";
-  let unfinished = 0; // length of the unfinished record after the last parse
-  for await (const piece of decodeUtf8File(path, signal)) {
-    const text = partial + piece.text;
-    const atEnd = piece.final && !piece.invalidUtf8;
-    if (!piece.final && unfinished > LONG_RECORD_CHARS && text.length < 2 * unfinished) {
-      partial = text;
-      continue;
-    }
-    if (parser === undefined) {
-      const found = firstNewline(text, delimiter, quote, atEnd);
-      if (found !== null) {
-        newline = found;
-        parser = new Papa.Parser({ delimiter, quoteChar: quote, newline, skipEmptyLines: false });
-      }
-    }
-    let records: string[][] = [];
-    partial = text;
-    if (parser !== undefined) {
-      const result = parser.parse(text, 0, !atEnd) as ParseResult<string[]>;
-      records = result.data;
-      partial = atEnd ? "" : text.substring(result.meta.cursor);
-      if (atEnd && result.errors.some((e) => e.code === "MissingQuotes")) {
-        records.pop(); // the record whose quoted field runs to the end of the file
-        yield { records, quoted: true, newline, stop: { reason: "unclosed_quote", partial: "" } };
-        return;
-      }
-    }
-    unfinished = partial.length;
-    const quoted = text.includes(quote);
-    if (piece.invalidUtf8) {
-      yield { records, quoted, newline, stop: { reason: "invalid_utf8", partial } };
-      return;
-    }
-    if (partial.length > MAX_RECORD_CHARS) {
-      yield { records, quoted, newline, stop: { reason: "overlong", partial: "" } };
-      return;
-    }
-    yield { records, quoted, newline };
-  }
+const csvFiles = new WeakMap<TabularSource, CsvFile>();
+
+/** The file behind a source opened by openCsv, if it is one. */
+export function csvFileOf(source: TabularSource): CsvFile | undefined {
+  return csvFiles.get(source);
 }
 
 export async function openCsv(path: string, forced: { delimiter?: string; quote?: string } = {}): Promise<TabularSource> {
@@ -89,12 +29,14 @@ export async function openCsv(path: string, forced: { delimiter?: string; quote?
   const dialect = sniffCsv(head, head.length >= size, forced);
   const columns = (await readHeader(path, dialect)).map((name) => name.trim());
   validateColumnNames(columns);
-  return {
+  const source: TabularSource = {
     format: "csv",
     columns,
     dialect,
-    batches: (options) => abortable(csvBatches(path, dialect, columns.length, options?.signal), options?.signal),
+    batches: (options) => abortable(csvBatches(path, dialect, columns.length, options), options?.signal),
   };
+  csvFiles.set(source, { path, dialect, width: columns.length });
+  return source;
 }
 
 /** The header record; throws `header_only` unless a non-empty record follows it. */
@@ -120,13 +62,105 @@ interface BadRow {
   fields: number;
 }
 
-async function* csvBatches(path: string, dialect: CsvDialect, width: number, signal?: AbortSignal): AsyncGenerator<RowBatch> {
-  const out = new Collector(width);
-  let index = 0; // record index: 0 is the header, n is data row n
-  let extra = 0; // line breaks inside quoted fields of the records before `index`
+/** Whether every record from `start` on is a row as it stands: the right width, not blank. */
+function plainRecords(records: readonly string[][], start: number, width: number): boolean {
+  for (let i = start; i < records.length; i++) {
+    const record = records[i];
+    if (record === undefined || record.length !== width || (width === 1 && isBlankRecord(record))) return false;
+  }
+  return true;
+}
+
+/** Options of csvBatches beyond BatchOptions: reading a part of the file (parallel.ts). */
+export interface CsvBatchOptions extends BatchOptions {
+  /** The part to read; it must start at a record boundary (0, or just after a line break
+   * outside quotes), and a range that starts past 0 needs `newline`. */
+  range?: CsvRange;
+  /** Where the range starts in the file: `index` is the number of its first record (0: the
+   * header; n: data row n), `extra` the line breaks inside quoted fields before it. Rows are
+   * numbered from there (a part read on its own may number them from 1). */
+  at?: { index: number; extra: number };
+  /** Called at each of the range's marks the reading passes, `clean` when a record starts
+   * there (nothing unfinished, no pending blank line); returning true at a clean mark stops
+   * the reading there. */
+  onMark?: (at: number, clean: boolean) => boolean | Promise<boolean>;
+  /** Filled in when the reading ends without an error (see CsvReadEnd). */
+  end?: CsvReadEnd;
+}
+
+/** Where a reading ended: the next record's number and line breaks so far (as in `at`), the
+ * unfinished text at the end of a range that ends before the file does, the blank lines not
+ * yet known to be rows, and the mark it stopped at, if any. */
+export interface CsvReadEnd {
+  index: number;
+  extra: number;
+  rest: string;
+  blanks: number;
+  stoppedAt: number | null;
+}
+
+export function csvReadEnd(): CsvReadEnd {
+  return { index: 0, extra: 0, rest: "", blanks: 0, stoppedAt: null };
+}
+
+/** Rows of the file (or of `options.range`); `chunked`: one batch per parsed chunk (see
+ * BatchOptions), else BATCH_ROWS rows per batch. */
+export async function* csvBatches(path: string, dialect: CsvDialect, width: number, options: CsvBatchOptions = {}): AsyncGenerator<RowBatch> {
+  const { signal, range, onMark, end } = options;
+  const chunked = options.chunked === true;
+  const out = new Collector(width, chunked ? Infinity : BATCH_ROWS);
+  let index = options.at?.index ?? 0; // record index: 0 is the header, n is data row n
+  let extra = options.at?.extra ?? 0; // line breaks inside quoted fields of the records before `index`
   let blanks: { record: string[]; row: number; line: number }[] = []; // empty lines: rows only if more rows follow
-  for await (const chunk of csvRecordChunks(path, dialect, signal)) {
-    for (const record of chunk.records) {
+  const finish = (rest: string, stoppedAt: number | null): void => {
+    if (end !== undefined) Object.assign(end, { index, extra, rest, blanks: blanks.length, stoppedAt });
+  };
+  for await (const chunk of csvRecordChunks(path, dialect, signal, range)) {
+    const records = chunk.records;
+    const start = index === 0 ? 1 : 0; // the header is record 0
+    if (chunked && blanks.length === 0 && out.ragged.length === 0 && plainRecords(records, start, width)) {
+      // The parser's own rows, as they are (the common case: no copy, no per-row work).
+      if (chunk.quoted) for (const record of records) extra += lineBreaks(record, chunk.newline);
+      if (records.length > start) {
+        const batch = { firstRow: index + start, rows: start === 0 ? records : records.slice(start) };
+        index += records.length;
+        yield batch;
+      } else index += records.length;
+    } else {
+      for (const batch of addRecords(records, chunk)) yield batch;
+      if (chunked && chunk.stop === undefined) {
+        const batch = out.take();
+        if (batch !== undefined) yield batch;
+      }
+    }
+    if (chunk.stop !== undefined) {
+      if (out.ragged.length > 0) break;
+      const batch = out.take();
+      if (batch !== undefined) yield batch;
+      throw stopError(chunk.stop.reason, index, index + 1 + extra + lineBreaks([chunk.stop.partial], chunk.newline));
+    }
+    let stoppedAt: number | null = null;
+    if (chunk.mark !== undefined && onMark !== undefined) {
+      const clean = chunk.mark.clean && blanks.length === 0 && out.ragged.length === 0;
+      if ((await onMark(chunk.mark.at, clean)) && clean) stoppedAt = chunk.mark.at;
+    }
+    if (chunk.rest !== undefined || stoppedAt !== null) {
+      // The end of the range, or a stop at a mark.
+      if (out.ragged.length > 0) throw raggedError(out.ragged, width, dialect, false);
+      const batch = out.take();
+      if (batch !== undefined) yield batch;
+      finish(chunk.rest ?? "", stoppedAt);
+      return;
+    }
+  }
+  if (out.ragged.length > 0) throw raggedError(out.ragged, width, dialect, false);
+  const batch = out.take();
+  if (batch !== undefined) yield batch;
+  finish("", null);
+
+  /** The general path: blank lines, ragged rows, line numbers. */
+  function* addRecords(records: readonly string[][], chunk: RecordChunk): Generator<RowBatch> {
+    for (const record of records) {
       const row = index++;
       const line = row + 1 + extra;
       if (chunk.quoted && out.ragged.length === 0) extra += lineBreaks(record, chunk.newline);
@@ -144,16 +178,7 @@ async function* csvBatches(path: string, dialect: CsvDialect, width: number, sig
       if (batch !== undefined) yield batch;
       if (out.ragged.length >= MAX_REPORTED) throw raggedError(out.ragged, width, dialect, true);
     }
-    if (chunk.stop !== undefined) {
-      if (out.ragged.length > 0) break;
-      const batch = out.take();
-      if (batch !== undefined) yield batch;
-      throw stopError(chunk.stop.reason, index, index + 1 + extra + lineBreaks([chunk.stop.partial], chunk.newline));
-    }
   }
-  if (out.ragged.length > 0) throw raggedError(out.ragged, width, dialect, false);
-  const batch = out.take();
-  if (batch !== undefined) yield batch;
 }
 
 /** Gathers rows into batches; after the first ragged row it only records ragged rows. */
@@ -161,7 +186,10 @@ class Collector {
   rows: Cell[][] = [];
   firstRow = 1;
   readonly ragged: BadRow[] = [];
-  constructor(private readonly width: number) {}
+  constructor(
+    private readonly width: number,
+    private readonly batchRows: number,
+  ) {}
 
   add(record: string[], row: number, line: number): RowBatch | undefined {
     if (record.length !== this.width) {
@@ -171,7 +199,7 @@ class Collector {
     if (this.ragged.length > 0) return undefined;
     if (this.rows.length === 0) this.firstRow = row;
     this.rows.push(record);
-    return this.rows.length >= BATCH_ROWS ? this.take() : undefined;
+    return this.rows.length >= this.batchRows ? this.take() : undefined;
   }
 
   take(): RowBatch | undefined {

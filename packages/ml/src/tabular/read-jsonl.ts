@@ -7,7 +7,8 @@
  */
 import { BATCH_ROWS, MAX_COLUMNS, decodeUtf8File, invalidUtf8Error, validateColumnNames } from "./sniff";
 import { abortable } from "./rows";
-import { type Cell, type RowBatch, type TabularSource, TabularInputError } from "./types";
+import { type Cell, type RowBatch, type TabularSource } from "./types";
+import { TabularInputError } from "./errors";
 
 const MAX_REPORTED = 10;
 const MAX_LINE_CHARS = 64 * 1024 * 1024;

@@ -17,7 +17,8 @@ import {
 import { compressors } from "hyparquet-compressors";
 import { type RowRangeReader, abortable } from "./rows";
 import { BATCH_ROWS, validateColumnNames } from "./sniff";
-import { type Cell, type ColumnType, type RowBatch, type TabularSource, TabularInputError } from "./types";
+import { type Cell, type ColumnType, type RowBatch, type TabularSource } from "./types";
+import { TabularInputError } from "./errors";
 
 const SPLIT_ROWS = 65_536;
 const MAGIC = [0x50, 0x41, 0x52, 0x31]; // "PAR1"

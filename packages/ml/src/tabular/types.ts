@@ -31,6 +31,14 @@ export interface RowBatch {
 export const COLUMN_TYPES = ["numeric", "integer", "boolean", "categorical", "datetime", "text"] as const;
 export type ColumnType = (typeof COLUMN_TYPES)[number];
 
+export interface BatchOptions {
+  signal?: AbortSignal;
+  /** Hand rows over as the reader produces them (batches of any size) instead of BATCH_ROWS
+   * rows per batch: each row is released sooner, so a streaming consumer keeps less memory
+   * alive (less garbage-collector work). Readers may ignore it. */
+  chunked?: boolean;
+}
+
 export interface TabularSource {
   format: TabularFormat;
   /** Column names, in file order; validated unique and non-empty by the reader. */
@@ -43,7 +51,7 @@ export interface TabularSource {
   /** Streams the rows once more from the start each time it is called. Every row has exactly
    * `columns.length` cells. Bad content (ragged rows, invalid UTF-8, a line that is not JSON)
    * makes the iterator throw a `TabularInputError` naming the first bad row numbers. */
-  batches(options?: { signal?: AbortSignal }): AsyncIterable<RowBatch>;
+  batches(options?: BatchOptions): AsyncIterable<RowBatch>;
 }
 
 export const ZColumnSchema = z.object({
@@ -53,32 +61,7 @@ export const ZColumnSchema = z.object({
 });
 export type ColumnSchema = z.infer<typeof ZColumnSchema>;
 
-/** Problems with an uploaded file that its author can fix. */
-export const TABULAR_INPUT_PROBLEMS = [
-  "empty_file",
-  "header_only",
-  "ragged_rows",
-  "unknown_delimiter",
-  "bad_column_names",
-  "invalid_utf8",
-  "invalid_json",
-  "not_parquet",
-  "unsupported_value",
-  "too_many_columns",
-] as const;
-export type TabularInputProblem = (typeof TABULAR_INPUT_PROBLEMS)[number];
-
-export class TabularInputError extends Error {
-  readonly problem: TabularInputProblem;
-  /** The first offending data-row numbers (1-based, at most 10), when the problem is in rows. */
-  readonly rows: number[];
-  constructor(problem: TabularInputProblem, message: string, rows: number[] = []) {
-    super(message);
-    this.name = "TabularInputError";
-    this.problem = problem;
-    this.rows = rows;
-  }
-}
+export { TABULAR_INPUT_PROBLEMS, type TabularInputProblem, TabularInputError } from "./errors";
 
 // ---------------------------------------------------------------------------------------------
 // Profiles

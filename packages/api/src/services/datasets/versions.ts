@@ -4,7 +4,16 @@
  */
 import type { Readable } from "node:stream";
 import { and, desc, eq, newId, schema } from "@keel/db";
-import { detectFormat, openTabular, profileSource, readRowRange, TabularInputError, type TabularFormat, type TabularSource } from "@keel/ml/tabular";
+import {
+  detectFormat,
+  openTabular,
+  prewarmProfiler,
+  profileSource,
+  readRowRange,
+  TabularInputError,
+  type TabularFormat,
+  type TabularSource,
+} from "@keel/ml/tabular";
 import { BlobTooLargeError, type StagedBlob } from "@keel/storage";
 import { artifactStoreOf, maxUploadBytesOf } from "../../artifacts";
 import type { ServiceContext } from "../../context";
@@ -45,6 +54,9 @@ export interface UploadResult {
   created: boolean;
   version: DatasetVersion;
 }
+
+/** Uploads at least this large (or of unknown size) start the profiler's worker thread early. */
+const PREWARM_BYTES = 16 * 1024 * 1024;
 
 function formatLimit(bytes: number): string {
   const units = ["bytes", "KiB", "MiB", "GiB", "TiB"];
@@ -87,6 +99,8 @@ export async function uploadDatasetVersion(ctx: ServiceContext, rawInput: Upload
   if (rawInput.contentLength !== undefined && rawInput.contentLength > limit) throw tooLarge(limit);
 
   const store = artifactStoreOf(ctx);
+  // The profiler's worker thread loads its code while the file is received and hashed.
+  if (rawInput.contentLength === undefined || rawInput.contentLength >= PREWARM_BYTES) prewarmProfiler();
   let staged: StagedBlob;
   try {
     staged = await store.stage(rawInput.body, { maxBytes: limit, signal: rawInput.signal });
