@@ -18,6 +18,11 @@ export function proxy(request: NextRequest): NextResponse {
   return response;
 }
 
+/**
+ * Not the REST API: Next buffers a request body for the proxy and cuts it at
+ * `proxyClientMaxBodySize` (10 MB), which would truncate dataset uploads. The REST handler takes
+ * or makes the request id itself, and must receive the upload as an untouched stream.
+ */
 export const config = {
-  matcher: ["/((?!_next/static|_next/image).*)"],
+  matcher: ["/((?!_next/static|_next/image|api/v1/).*)"],
 };
