@@ -15,6 +15,7 @@ import { createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { seededRandom } from "@keel/ml/testing";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -27,17 +28,6 @@ interface Measurement {
   database: string;
 }
 
-/** A small seeded PRNG (mulberry32), so the file is the same every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CATEGORIES = [
   ["north", "south", "east", "west"],
@@ -48,7 +38,7 @@ const CATEGORIES = [
 ];
 
 export async function generateCsv(file: string, rows: number): Promise<void> {
-  const rand = prng(42);
+  const rand = seededRandom(42);
   const out = createWriteStream(file);
   const header = [
     ...Array.from({ length: 10 }, (_, i) => `f${i}`),

@@ -3,22 +3,13 @@ import { ColumnAccumulator, DISTINCT_EXACT_LIMIT, NUMBER_TEXT_LIMIT, numericBudg
 import { finishColumn } from "./finish";
 import { canMergeColumn, capacityFor, columnState, mergeColumn, restoreColumn, roomFor } from "./merge";
 import type { ColumnProfile } from "./types";
+import { seededRandom } from "./testing";
 
 /**
  * A column read in two parts and merged must be exactly the column read in one pass (or the
  * merge must refuse): same profile, and the same array capacity, budget grant and budget.
  */
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function read(cells: readonly string[]): ColumnAccumulator {
   const acc = new ColumnAccumulator("x", numericBudget());
@@ -47,7 +38,7 @@ function expectSame(cells: readonly string[], splits: readonly number[], mustMer
   }
 }
 
-const rand = prng(42);
+const rand = seededRandom(42);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
 const gen = (n: number, cell: (i: number) => string): string[] => Array.from({ length: n }, (_, i) => cell(i));
 const splitsOf = (n: number): number[] => [0, 1, Math.floor(n / 3), Math.floor(n / 2), n - 1, n];

@@ -1,25 +1,11 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { parquetWriteBuffer } from "hyparquet-writer";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { detectFormat, openTabular } from "./open";
+import { tempFiles } from "./test/helpers";
 import { TabularInputError } from "./types";
 
-let dir = "";
-let seq = 0;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "keel-open-"));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function file(content: string | Uint8Array): Promise<string> {
-  const path = join(dir, `upload-${++seq}`);
-  await writeFile(path, content);
-  return path;
-}
+const tmp = tempFiles("open");
+const file = (content: string | Uint8Array): Promise<string> => tmp.write(content);
 
 const PARQUET = new Uint8Array(parquetWriteBuffer({ columnData: [{ name: "x", data: [1.5, 2.5], type: "DOUBLE" }] }));
 

@@ -13,6 +13,7 @@ import { QualityEvaluator } from "./quality";
 import { profileSegment } from "./segment";
 import type { QualityRule } from "./types";
 import { profileWorker, type SegmentWorker } from "./workers";
+import { seededRandom } from "./testing";
 
 /**
  * Profiling a CSV file on two threads (parallel.ts) must give exactly the one-thread profile:
@@ -31,21 +32,11 @@ const inProcess: SegmentWorker = {
 };
 const SMALL: ParallelOptions = { minBytes: 0, partBytes: 2048, worker: inProcess };
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Every kind of column, NA spellings, non-canonical and non-finite numbers, quoted fields with
  * delimiters and line breaks, and a numeric column that turns into text half way. */
 function mixedCsv(rows: number, seed = 7): string {
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
   const lines = ["id,int,float,odd,flag,day,cat,note,late,wide"];
   for (let r = 1; r <= rows; r++) {
@@ -113,7 +104,7 @@ describe("profiling on two threads", () => {
   it("computes a column's statistics on the worker exactly as here", async () => {
     const worker = profileWorker();
     expect(await worker?.ready).toBe(true);
-    const rand = prng(5);
+    const rand = seededRandom(5);
     for (const [decimals, make] of [
       [0, () => Math.floor(rand() * 1000)],
       [3, () => Math.round((rand() - 0.5) * 1e6) / 1000],
@@ -157,7 +148,7 @@ describe("profiling on two threads", () => {
 
   it("reads on in order where a part starts inside a quoted field", async () => {
     // Every record spans three lines, so most part boundaries fall inside a record.
-    const rand = prng(3);
+    const rand = seededRandom(3);
     const rows = Array.from({ length: 4000 }, (_, i) => `${i},"a\nb\nc",${(rand() * 10).toFixed(2)}`);
     const path = await csvFile("quoted.csv", `id,text,x\n${rows.join("\n")}\n`);
     const [alone, split] = await bothWays(path);

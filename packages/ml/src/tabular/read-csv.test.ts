@@ -1,46 +1,14 @@
 import { existsSync, readdirSync } from "node:fs";
-import { type FileHandle, mkdtemp, open, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { type FileHandle, open } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { type CsvBatchOptions, type CsvReadEnd, countRowsBare, csvBatches, csvReadEnd, openCsv } from "./read-csv";
-import { type Cell, type RowBatch, type TabularSource, TabularInputError } from "./types";
+import { batchesOf, problem, rowsOf, tempFiles } from "./test/helpers";
+import type { Cell, RowBatch, TabularSource } from "./types";
 
 const FIXTURES = join(import.meta.dirname, "__fixtures__", "readers");
-let dir = "";
-let seq = 0;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "keel-csv-"));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function file(content: string | Uint8Array): Promise<string> {
-  const path = join(dir, `f${++seq}.csv`);
-  await writeFile(path, content);
-  return path;
-}
-
-async function batchesOf(source: TabularSource, signal?: AbortSignal): Promise<RowBatch[]> {
-  const out: RowBatch[] = [];
-  for await (const batch of source.batches({ signal })) out.push(batch);
-  return out;
-}
-
-async function rowsOf(source: TabularSource): Promise<Cell[][]> {
-  return (await batchesOf(source)).flatMap((b) => b.rows);
-}
-
-async function problem(promise: Promise<unknown>): Promise<TabularInputError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TabularInputError) return error;
-    throw error;
-  }
-  throw new Error("expected a TabularInputError");
-}
+const tmp = tempFiles("csv");
+const file = (content: string | Uint8Array): Promise<string> => tmp.write(content, ".csv");
 
 const csv = async (content: string | Uint8Array, forced?: { delimiter?: string; quote?: string }): Promise<TabularSource> =>
   openCsv(await file(content), forced);

@@ -1,44 +1,13 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openJsonl } from "./read-jsonl";
-import { type Cell, type RowBatch, type TabularSource, TabularInputError } from "./types";
+import { batchesOf, problem, rowsOf, tempFiles } from "./test/helpers";
+import type { TabularSource } from "./types";
 
 const FIXTURES = join(import.meta.dirname, "__fixtures__", "readers");
-let dir = "";
-let seq = 0;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "keel-jsonl-"));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
+const tmp = tempFiles("jsonl");
 async function jsonl(content: string | Uint8Array): Promise<TabularSource> {
-  const path = join(dir, `f${++seq}.jsonl`);
-  await writeFile(path, content);
-  return openJsonl(path);
-}
-
-async function batchesOf(source: TabularSource, signal?: AbortSignal): Promise<RowBatch[]> {
-  const out: RowBatch[] = [];
-  for await (const batch of source.batches({ signal })) out.push(batch);
-  return out;
-}
-
-async function rowsOf(source: TabularSource): Promise<Cell[][]> {
-  return (await batchesOf(source)).flatMap((b) => b.rows);
-}
-
-async function problem(promise: Promise<unknown>): Promise<TabularInputError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TabularInputError) return error;
-    throw error;
-  }
-  throw new Error("expected a TabularInputError");
+  return openJsonl(await tmp.write(content, ".jsonl"));
 }
 
 describe("JSON Lines reader", () => {

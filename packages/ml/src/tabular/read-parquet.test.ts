@@ -1,46 +1,11 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { parquetMetadata } from "hyparquet";
 import { type ColumnSource, parquetWriteBuffer } from "hyparquet-writer";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openParquet, parquetCell } from "./read-parquet";
-import { type Cell, type RowBatch, type TabularSource, TabularInputError } from "./types";
+import { batchesOf, problem, rowsOf, tempFiles } from "./test/helpers";
 
-let dir = "";
-let seq = 0;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "keel-parquet-"));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function file(content: string | Uint8Array | ArrayBuffer): Promise<string> {
-  const path = join(dir, `f${++seq}.parquet`);
-  await writeFile(path, content instanceof ArrayBuffer ? new Uint8Array(content) : content);
-  return path;
-}
-
-async function batchesOf(source: TabularSource, signal?: AbortSignal): Promise<RowBatch[]> {
-  const out: RowBatch[] = [];
-  for await (const batch of source.batches({ signal })) out.push(batch);
-  return out;
-}
-
-async function rowsOf(source: TabularSource): Promise<Cell[][]> {
-  return (await batchesOf(source)).flatMap((b) => b.rows);
-}
-
-async function problem(promise: Promise<unknown>): Promise<TabularInputError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TabularInputError) return error;
-    throw error;
-  }
-  throw new Error("expected a TabularInputError");
-}
+const tmp = tempFiles("parquet");
+const file = (content: string | Uint8Array | ArrayBuffer): Promise<string> => tmp.write(content, ".parquet");
 
 const TYPED_COLUMNS: ColumnSource[] = [
   { name: "i32", data: new Int32Array([1, -2, 3]), type: "INT32" },

@@ -58,3 +58,15 @@ export function jsonlTextSource(text: string, options: MemorySourceOptions = {})
   const rows = objects.map((o) => columns.map((c) => o[c] ?? null));
   return memorySource(columns, rows, { ...options, format: "jsonl" });
 }
+
+/** A small seeded PRNG (mulberry32) for reproducible test and benchmark data: floats in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
