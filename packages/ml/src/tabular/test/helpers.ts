@@ -45,3 +45,19 @@ export async function problem(promise: Promise<unknown>): Promise<TabularInputEr
   }
   throw new Error("expected a TabularInputError");
 }
+
+/** Reads a source, aborting after the first batch: resolves to how many batches arrived before the AbortError. */
+export async function batchesBeforeAbort(source: TabularSource): Promise<number> {
+  const controller = new AbortController();
+  let batches = 0;
+  try {
+    for await (const _batch of source.batches({ signal: controller.signal })) {
+      batches++;
+      controller.abort();
+    }
+  } catch (err) {
+    if (err instanceof Error && err.name === "AbortError") return batches;
+    throw err;
+  }
+  throw new Error("expected the read to stop with an AbortError");
+}
