@@ -14,6 +14,8 @@ const ZWorkerEnv = z.object({
   KEEL_WORKER_POLL_MS: z.coerce.number().int().min(100).default(1000),
   /** How long SIGTERM waits for running jobs before failing them for a retry elsewhere. */
   KEEL_WORKER_STOP_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+  /** The code version recorded on every training run (default: `git rev-parse HEAD` when in a checkout). */
+  KEEL_CODE_VERSION: z.string().min(1).max(200).optional(),
 });
 
 export type WorkerEnv = z.infer<typeof ZWorkerEnv>;
@@ -26,6 +28,7 @@ export function workerEnv(): WorkerEnv {
     KEEL_WORKER_HEARTBEAT_MS: process.env.KEEL_WORKER_HEARTBEAT_MS || undefined,
     KEEL_WORKER_POLL_MS: process.env.KEEL_WORKER_POLL_MS || undefined,
     KEEL_WORKER_STOP_TIMEOUT_MS: process.env.KEEL_WORKER_STOP_TIMEOUT_MS || undefined,
+    KEEL_CODE_VERSION: process.env.KEEL_CODE_VERSION || undefined,
   });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.map(String).join(".")}: ${i.message}`);

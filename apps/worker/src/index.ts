@@ -13,7 +13,10 @@ import {
   type PgBoss,
 } from "@keel/api/jobs";
 import { eq, newId, schema, type KeelDatabase } from "@keel/db";
+import { reconcileAbandonedRuns } from "@keel/api/services/experiments";
+import type { ArtifactStore } from "@keel/storage";
 import { HANDLERS, type JobContext, type JobHandlers } from "./handlers/index";
+import { DEFAULT_TRAINING_STALE_AFTER_MS } from "./handlers/train";
 
 export { HANDLERS } from "./handlers/index";
 export type { JobContext, JobHandler, JobHandlers } from "./handlers/index";
@@ -22,6 +25,7 @@ export type WorkerEvent =
   | { type: "job.started"; jobId: string; jobType: JobType; attempt: number }
   | { type: "job.completed"; jobId: string; jobType: JobType; attempt: number; ms: number }
   | { type: "job.failed"; jobId: string; jobType: JobType; attempt: number; ms: number; message: string; retryable: boolean }
+  | { type: "runs.reconciled"; retried: string[]; failed: string[] }
   | { type: "error"; message: string; error: unknown };
 
 export interface StartWorkerOptions {
@@ -47,6 +51,15 @@ export interface StartWorkerOptions {
   handlers?: Partial<JobHandlers>;
   /** Recorded in worker_heartbeats (default: this package's version). */
   version?: string;
+  /** The artifact store training writes to (default: the process's, from the environment). */
+  artifacts?: ArtifactStore;
+  /**
+   * A training attempt silent for this long (its worker was killed or hangs) is given up on:
+   * retried when attempts are left, else failed with the reason (default 60 s).
+   */
+  trainingStaleAfterMs?: number;
+  /** How often this worker looks for abandoned training attempts (default 15 s; 0 = never). */
+  reconcileIntervalMs?: number;
   /** Job lifecycle and background errors; errors go to console.error when this is not given. */
   onEvent?: (event: WorkerEvent) => void;
 }
@@ -129,6 +142,8 @@ export async function startWorker(opts: StartWorkerOptions): Promise<RunningWork
   const pollingIntervalMs = opts.pollingIntervalMs ?? 1000;
   const heartbeatIntervalMs = opts.heartbeatIntervalMs ?? 5000;
   const defaultStopTimeoutMs = opts.stopTimeoutMs ?? 30_000;
+  const trainingStaleAfterMs = opts.trainingStaleAfterMs ?? DEFAULT_TRAINING_STALE_AFTER_MS;
+  const reconcileIntervalMs = opts.reconcileIntervalMs ?? 15_000;
   const types: JobType[] = [...(opts.types ?? JOB_TYPES)];
   const handlers: JobHandlers = { ...HANDLERS, ...opts.handlers };
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`startWorker: concurrency must be a positive integer, got ${concurrency}`);
@@ -181,6 +196,25 @@ export async function startWorker(opts: StartWorkerOptions): Promise<RunningWork
     });
   };
   const heartbeatTimer = setInterval(beat, heartbeatIntervalMs);
+
+  // ---- abandoned training attempts ----
+  let reconciling: Promise<void> = Promise.resolve();
+  const reconcile = (): void => {
+    if (!types.includes("train")) return;
+    reconciling = reconciling.then(async () => {
+      try {
+        const report = await reconcileAbandonedRuns(kdb.db, { staleAfterMs: trainingStaleAfterMs });
+        if (report.retried.length > 0 || report.failed.length > 0) {
+          emit({ type: "runs.reconciled", ...report });
+          wakeUp();
+        }
+      } catch (err) {
+        emit({ type: "error", message: `looking for abandoned training runs failed: ${errorMessage(err)}`, error: err });
+      }
+    });
+  };
+  const reconcileTimer = reconcileIntervalMs > 0 ? setInterval(reconcile, reconcileIntervalMs) : undefined;
+  if (reconcileIntervalMs > 0) setImmediate(reconcile);
 
   // ---- running jobs ----
   const running = new Map<string, Running>();
@@ -262,7 +296,17 @@ export async function startWorker(opts: StartWorkerOptions): Promise<RunningWork
           const issues = payload.error.issues.map((i) => `${["payload", ...i.path.map(String)].join(".")}: ${i.message}`);
           throw new NonRetryableJobError(`The ${type} job's payload is invalid: ${issues.join("; ")}`, payload.error.issues);
         }
-        const ctx: JobContext = { jobId: job.id, type, attempt: entry.attempt, retryLimit: job.retryLimit, signal: entry.controller.signal, kdb };
+        const ctx: JobContext = {
+          jobId: job.id,
+          type,
+          attempt: entry.attempt,
+          retryLimit: job.retryLimit,
+          signal: entry.controller.signal,
+          kdb,
+          workerId: id,
+          artifacts: opts.artifacts,
+          trainingStaleAfterMs,
+        };
         // the handler map is keyed by type; TS cannot tie the key to the payload's type here
         const handler = handlers[type] as (payload: unknown, ctx: JobContext) => Promise<unknown>;
         const result = await Promise.race([handler(payload.data, ctx), whenAborted(entry.controller.signal)]);
@@ -349,7 +393,9 @@ export async function startWorker(opts: StartWorkerOptions): Promise<RunningWork
         }
       }
       clearInterval(heartbeatTimer);
+      if (reconcileTimer) clearInterval(reconcileTimer);
       await beating;
+      await reconciling;
       try {
         const now = new Date();
         await kdb.db

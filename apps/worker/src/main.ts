@@ -19,6 +19,8 @@ function describe(event: WorkerEvent): string {
       return `${event.jobType} ${event.jobId} completed in ${event.ms} ms`;
     case "job.failed":
       return `${event.jobType} ${event.jobId} failed (${event.retryable ? "retryable" : "final"}): ${event.message}`;
+    case "runs.reconciled":
+      return `abandoned training attempts: retried ${event.retried.join(", ") || "none"}; failed ${event.failed.join(", ") || "none"}`;
     case "error":
       return `error: ${event.message}`;
   }

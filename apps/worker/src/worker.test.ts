@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { enqueueJob, getJob, createQueue, type Job, type PgBoss } from "@keel/api/jobs";
+import { createQueue, enqueueJob, getJob, JOB_TYPES, type Job, type PgBoss } from "@keel/api/jobs";
 import { latestWorkerHeartbeat, workerLiveness } from "@keel/api/services/workers";
 import { createTestDb, testDriver, type TestDatabase } from "@keel/db/testing";
 import { startWorker, type RunningWorker, type WorkerEvent } from "./index";
@@ -111,7 +111,7 @@ describe(`the worker on ${testDriver()}`, () => {
       const hb = await latestWorkerHeartbeat(kdb.db);
       return hb?.id === worker.id ? hb : undefined;
     });
-    expect(first).toMatchObject({ queues: ["noop"], stoppedAt: null, pid: process.pid });
+    expect(first).toMatchObject({ queues: [...JOB_TYPES], stoppedAt: null, pid: process.pid });
     expect(workerLiveness(first)).toBe("running");
     await waitFor("a newer heartbeat", async () => {
       const hb = await latestWorkerHeartbeat(kdb.db);

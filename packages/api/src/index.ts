@@ -18,3 +18,4 @@ export { seedDemo, formatLogins, DEMO_USERS, DEMO_PASSWORD, DEMO_PROJECT, type S
 export { requestIdOf, clientIpOf } from "./rest/index";
 export { configureArtifactStore, setRuntimeArtifactStore, artifactStoreOf } from "./artifacts";
 export * from "./schemas/datasets";
+export * from "./schemas/experiments";

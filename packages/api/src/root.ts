@@ -1,5 +1,6 @@
 import { membersRouter, projectsRouter, tokensRouter } from "./routers/projects";
 import { datasetsRouter } from "./routers/datasets";
+import { experimentsRouter } from "./routers/experiments";
 import { jobsRouter } from "./routers/jobs";
 import { systemRouter, usersRouter } from "./routers/system";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
@@ -12,6 +13,7 @@ export const appRouter = createTRPCRouter({
   tokens: tokensRouter,
   jobs: jobsRouter,
   datasets: datasetsRouter,
+  experiments: experimentsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -13,6 +13,9 @@ export const ID_PREFIX = {
   dataset: "ds",
   datasetVersion: "dsv",
   datasetQualityOverride: "dqo",
+  experiment: "exp",
+  run: "run",
+  savedView: "view",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

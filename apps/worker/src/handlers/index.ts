@@ -1,4 +1,5 @@
 import { noopHandler } from "./noop";
+import { trainHandler } from "./train";
 import type { JobHandlers } from "./types";
 
 export type { JobContext, JobHandler, JobHandlers } from "./types";
@@ -6,4 +7,5 @@ export type { JobContext, JobHandler, JobHandlers } from "./types";
 /** The handler of every job type (one file per type). */
 export const HANDLERS: JobHandlers = {
   noop: noopHandler,
+  train: trainHandler,
 };

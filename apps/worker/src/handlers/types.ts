@@ -1,5 +1,6 @@
 import type { JobPayload, JobType } from "@keel/api/jobs";
 import type { KeelDatabase } from "@keel/db";
+import type { ArtifactStore } from "@keel/storage";
 
 /** What a handler gets besides its (already zod-checked) payload. */
 export interface JobContext {
@@ -15,6 +16,12 @@ export interface JobContext {
    */
   signal: AbortSignal;
   kdb: KeelDatabase;
+  /** The worker's id (`wrk_…`): training attempts are owned by it. */
+  workerId: string;
+  /** The artifact store (default: the process's, from the environment). */
+  artifacts?: ArtifactStore;
+  /** How long a training attempt may stay silent before it counts as abandoned. */
+  trainingStaleAfterMs?: number;
 }
 
 /**

@@ -40,6 +40,15 @@ export const ZNoopPayload = z.strictObject({
 });
 export type NoopPayload = z.infer<typeof ZNoopPayload>;
 
+/** The longest a training attempt may run before the worker stops it (4 h). */
+export const TRAIN_MAX_SECONDS = 4 * 60 * 60;
+
+export const ZTrainPayload = z.strictObject({
+  /** The run to train (`run_…`); everything else is read from its row. */
+  runId: z.string().regex(/^run_[0-9a-z]{26}$/, "must be a run id (run_…)"),
+});
+export type TrainPayload = z.infer<typeof ZTrainPayload>;
+
 /**
  * Every job type Keel runs. The key is the type and the pg-boss queue name. Adding a type is one
  * entry here plus its handler in apps/worker/src/handlers (the worker's handler map is typed
@@ -54,6 +63,17 @@ export const JOB_DEFINITIONS = {
     retryBackoff: false,
     // the longest sleep plus a margin
     expireInSeconds: NOOP_MAX_SLEEP_MS / 1000 + 60,
+  }),
+  train: defineJob({
+    description: "Trains one run on the worker: reads its dataset version, fits the pipeline and the model, evaluates, stores the artifacts.",
+    payload: ZTrainPayload,
+    // Keel retries training itself (runs.attempt / runs.max_attempts): pg-boss cannot tell a dead
+    // worker from a long epoch before the job's expiry, while the run's heartbeat can (see
+    // services/experiments/reconcile.ts). So pg-boss never retries a train job.
+    retryLimit: 0,
+    retryDelay: 0,
+    retryBackoff: false,
+    expireInSeconds: TRAIN_MAX_SECONDS + 300,
   }),
 } as const satisfies Record<string, JobDefinition>;
 

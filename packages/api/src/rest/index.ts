@@ -94,7 +94,7 @@ export async function handleRestRequest(req: Request, opts: RestHandlerOptions):
   });
   const headers = new Headers(res.headers);
   headers.set("x-request-id", requestId);
-  if (res.ok) return new Response(res.body, { status: res.status, headers });
+  if (res.ok) return new Response(res.body, { status: successStatus(req.method, subpath) ?? res.status, headers });
   // Normalise every error to the documented shape.
   let body: RestErrorBody;
   try {
@@ -105,6 +105,21 @@ export async function handleRestRequest(req: Request, opts: RestHandlerOptions):
   }
   headers.set("content-type", "application/json");
   return new Response(JSON.stringify(body), { status: res.status, headers });
+}
+
+/**
+ * Success codes API.md documents where trpc-to-openapi would answer 200: 201 for a created
+ * resource, 202 for work put on the queue.
+ */
+const SUCCESS_STATUS: { method: string; path: RegExp; status: number }[] = [
+  { method: "POST", path: /^\/projects\/[^/]+\/experiments\/?$/, status: 201 },
+  { method: "POST", path: /^\/projects\/[^/]+\/experiments\/[^/]+\/runs\/external\/?$/, status: 201 },
+  { method: "POST", path: /^\/projects\/[^/]+\/experiments\/[^/]+\/(runs|sweeps)\/?$/, status: 202 },
+  { method: "POST", path: /^\/projects\/[^/]+\/runs\/[^/]+\/rerun\/?$/, status: 202 },
+];
+
+function successStatus(method: string, subpath: string): number | undefined {
+  return SUCCESS_STATUS.find((s) => s.method === method && s.path.test(subpath))?.status;
 }
 
 function statusCode(status: number): KeelError["code"] {

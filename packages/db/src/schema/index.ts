@@ -4,3 +4,4 @@ export * from "./audit";
 export * from "./system";
 export * from "./relations";
 export * from "./datasets";
+export * from "./experiments";

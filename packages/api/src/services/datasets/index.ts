@@ -1,3 +1,4 @@
 export * from "./datasets";
 export * from "./versions";
 export * from "./compare";
+export { columnsOf } from "./common";
