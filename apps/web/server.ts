@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import next from "next";
-import { configureArtifactStore, DEMO_PASSWORD, formatLogins, seedDemo } from "@keel/api";
+import { configureArtifactStore, DEMO_PASSWORD, formatLogins, seedDemo, seedDemoExperiment } from "@keel/api";
 import { defaultAdminSocketPath, startAdminServer, type AdminServer } from "@keel/api/admin";
 import { createQueue } from "@keel/api/jobs";
 import { requestIdFrom } from "@keel/api/request-id";
@@ -62,6 +62,8 @@ async function main(): Promise<void> {
     : null;
 
   const boss = await createQueue(kdb);
+  // First start only (the dataset was just seeded): an experiment with two runs for the worker to train.
+  if (seedResult && seedResult.created.datasets > 0) await seedDemoExperiment(kdb, { artifacts });
   const worker: RunningWorker | null = env.KEEL_WORKER === "1" ? await startWorker({ kdb, boss }) : null;
 
   const serve = buildServeApp({ db: kdb.db });

@@ -14,7 +14,7 @@ export { createProject } from "./services/projects";
 export { addMember } from "./services/members";
 export { getHealth } from "./services/system";
 export { runtime } from "./runtime";
-export { seedDemo, formatLogins, DEMO_USERS, DEMO_PASSWORD, DEMO_PROJECT, type SeedResult } from "./seed";
+export { seedDemo, seedDemoExperiment, formatLogins, DEMO_USERS, DEMO_PASSWORD, DEMO_PROJECT, type SeedResult } from "./seed";
 export { requestIdOf, clientIpOf } from "./rest/index";
 export { configureArtifactStore, setRuntimeArtifactStore, artifactStoreOf } from "./artifacts";
 export * from "./schemas/datasets";

@@ -3,7 +3,8 @@ import type { ProjectRole } from "@keel/auth";
 import { and, eq, schema, type KeelDatabase } from "@keel/db";
 import { systemActor, type ServiceContext } from "./context";
 import { addMember } from "./services/members";
-import { createUser } from "./services/users";
+import { createUser, userActor } from "./services/users";
+import { createExperiment, launchRun } from "./services/experiments/index";
 import { createProject } from "./services/projects";
 import { createDataset, uploadDatasetVersion } from "./services/datasets/index";
 import { createReadStream, existsSync } from "node:fs";
@@ -112,4 +113,35 @@ export function formatLogins(result: SeedResult): string {
     (l) => `  ${l.persona.padEnd(30)} ${l.email.padEnd(24)} ${l.password ?? "(existing account: password unchanged)"}`,
   );
   return [`Demo workspace '${result.project}': sign in as`, ...lines].join("\n");
+}
+
+/**
+ * The demo's first experiment: two runs on the breast-cancer dataset (a logistic regression and an
+ * MLP), launched as the demo data scientist and trained by the worker that starts with Keel. Call it
+ * after the queue is installed, on the start that seeded the dataset (it does nothing otherwise).
+ */
+export async function seedDemoExperiment(kdb: KeelDatabase, opts: { requestId?: string; artifacts?: ServiceContext["artifacts"] } = {}): Promise<{ runs: number }> {
+  const scientist = DEMO_USERS.find((u) => u.role === "data_scientist");
+  const [user] = scientist ? await kdb.db.select({ id: schema.users.id }).from(schema.users).where(eq(schema.users.email, scientist.email)) : [];
+  const actor = user ? await userActor(kdb.db, user.id) : null;
+  if (!actor) return { runs: 0 };
+  const ctx: ServiceContext = { db: kdb.db, actor, requestId: opts.requestId ?? `seed-${Date.now()}`, artifacts: opts.artifacts };
+  const [existing] = await kdb.db.select({ id: schema.experiments.id }).from(schema.experiments).limit(1);
+  if (existing) return { runs: 0 };
+  const [version] = await kdb.db
+    .select({ id: schema.datasetVersions.id })
+    .from(schema.datasetVersions)
+    .innerJoin(schema.datasets, eq(schema.datasets.id, schema.datasetVersions.datasetId))
+    .where(eq(schema.datasets.name, "breast-cancer"))
+    .limit(1);
+  if (!version) return { runs: 0 };
+  await createExperiment(ctx, {
+    project: DEMO_PROJECT,
+    name: "diagnosis",
+    description: "Predict a malignant diagnosis from the 30 image features: which model family does best on held-out tumours?",
+  });
+  const base = { project: DEMO_PROJECT, experiment: "diagnosis", datasetVersionId: version.id, target: "diagnosis" };
+  await launchRun(ctx, { ...base, name: "logistic baseline", model: { family: "logistic" } });
+  await launchRun(ctx, { ...base, name: "mlp 64-32", model: { family: "mlp", hyperparams: { hiddenLayers: [64, 32], dropout: 0.1 } } });
+  return { runs: 2 };
 }

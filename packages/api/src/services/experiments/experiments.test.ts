@@ -17,7 +17,10 @@ import {
   launchRun,
   listRuns,
   logRun,
+  launchSweep,
+  medianStopDecision,
   setBaseline,
+  writeMetricPoints,
 } from "./index";
 import { testDriver } from "@keel/db/testing";
 
@@ -125,5 +128,38 @@ describe(`experiments and runs on ${testDriver()}`, { timeout: 60_000 }, () => {
     expect(run.status).toBe("cancelled");
     const { rows } = await fx.kdb.query<{ state: string }>("select state::text from pgboss.job where data->>'runId' = $1", [launched.id]);
     expect(rows[0]?.state).toBe("cancelled");
+  });
+
+  it("stops a sweep trial whose validation loss is worse than the median of its siblings", async () => {
+    const ds = fx.ctx(fx.actors.data_scientist);
+    const sweep = await launchSweep(ds, {
+      project: "demo",
+      experiment: "bc",
+      datasetVersionId: dsv,
+      target: "diagnosis",
+      model: { family: "logistic" },
+      search: { method: "grid", space: { learningRate: [0.001, 0.01, 0.1, 1] }, parallelism: 1, metric: "test_roc_auc", goal: "maximize", earlyTermination: { rule: "median", graceEpochs: 3, minTrials: 2 } },
+    });
+    const trials = await listRuns(ds, { project: "demo", parent: sweep.id, orderBy: "attributes.created_at asc" });
+    expect(trials.total).toBe(4);
+    const [a, b, c, d] = trials.items.map((t) => t.id);
+    const now = new Date();
+    const curve = (vals: number[]) => vals.map((value, i) => ({ key: "val_loss", value, step: i + 1, timestamp: now }));
+    await fx.kdb.db.transaction(async (tx) => {
+      await writeMetricPoints(tx, a ?? "", 1, curve([0.5, 0.4, 0.3, 0.25]));
+      await writeMetricPoints(tx, b ?? "", 1, curve([0.5, 0.35, 0.3, 0.2]));
+      await writeMetricPoints(tx, c ?? "", 1, curve([0.6, 0.5, 0.45, 0.4]));
+    });
+    // before the grace period: never
+    expect(await medianStopDecision(fx.kdb.db, d ?? "", [0.9, 0.9])).toMatchObject({ stop: false });
+    // far worse than the median of the others after 3 epochs: stop, and say why
+    const stop = await medianStopDecision(fx.kdb.db, d ?? "", [0.9, 0.9, 0.9]);
+    expect(stop).toMatchObject({ stop: true });
+    expect(stop?.reason).toMatch(/val_loss/);
+    // as good as the others: go on
+    expect(await medianStopDecision(fx.kdb.db, d ?? "", [0.5, 0.35, 0.2])).toMatchObject({ stop: false });
+    // a run outside a sweep has no rule
+    const single = await launchRun(ds, { project: "demo", experiment: "bc", datasetVersionId: dsv, target: "diagnosis", model: { family: "logistic" } });
+    expect(await medianStopDecision(fx.kdb.db, single.id, [1, 1, 1, 1])).toBeNull();
   });
 });
