@@ -5,9 +5,15 @@
  * Options: `--rows N` (dataset-profile's row count, default 1,000,000).
  */
 import { datasetProfileBench } from "./dataset-profile";
+import { metricIngestBench } from "./metric-ingest";
+import { runsQueryBench } from "./runs-query";
+import { trainingBench } from "./training";
 
 const BENCHES: Record<string, (opts: { rows?: number }) => Promise<Record<string, number | string>>> = {
   "dataset-profile": datasetProfileBench,
+  training: trainingBench,
+  "metric-ingest": metricIngestBench,
+  "runs-query": runsQueryBench,
 };
 
 const args = process.argv.slice(2);

@@ -48,7 +48,7 @@ import {
   listRunKeys,
   listRuns,
   listViews,
-  logRun,
+  logParsedRun,
   rerunRun,
   saveView,
   setBaseline,
@@ -127,7 +127,7 @@ export const experimentsRouter = {
     .meta({ permission: "experiment.write", openapi: { method: "POST", path: `${run}/log`, tags, protect: true } })
     .input(ZLogRunInput)
     .output(ZLogResult)
-    .mutation(({ ctx, input }) => logRun(ctx, input)),
+    .mutation(({ ctx, input }) => logParsedRun(ctx, input)),
   finishRun: procedure
     .meta({ permission: "experiment.write", openapi: { method: "POST", path: `${run}/finish`, tags, protect: true } })
     .input(ZFinishRunInput)

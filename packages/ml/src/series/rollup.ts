@@ -19,7 +19,7 @@
  */
 
 /** The bucket widths rollups are stored at, finest first. */
-export const ROLLUP_WIDTHS = [64, 4096, 262144] as const;
+export const ROLLUP_WIDTHS = [64, 512, 4096, 32768, 262144] as const;
 export type RollupWidth = (typeof ROLLUP_WIDTHS)[number];
 
 export interface RollupBucket {

@@ -258,11 +258,11 @@ describe("chooseRollupWidth", () => {
   it("picks the finest width whose bucket count is ≤ 8·maxPoints", () => {
     expect(chooseRollupWidth({ minStep: 0, maxStep: 8_000 }, 1000)).toBe(64);
     expect(chooseRollupWidth({ minStep: 0, maxStep: 64 * 8000 - 1 }, 1000)).toBe(64);
-    expect(chooseRollupWidth({ minStep: 0, maxStep: 64 * 8000 }, 1000)).toBe(4096);
-    expect(chooseRollupWidth({ minStep: 1, maxStep: 64 * 8000 }, 1000)).toBe(4096); // 8001 buckets: 0..8000
+    expect(chooseRollupWidth({ minStep: 0, maxStep: 64 * 8000 }, 1000)).toBe(512);
+    expect(chooseRollupWidth({ minStep: 1, maxStep: 64 * 8000 }, 1000)).toBe(512); // 8001 buckets: 0..8000
     expect(chooseRollupWidth({ minStep: 64, maxStep: 64 * 8000 + 63 }, 1000)).toBe(64);
-    expect(chooseRollupWidth({ minStep: 0, maxStep: 999_999 }, 1000)).toBe(4096);
-    expect(chooseRollupWidth({ minStep: 0, maxStep: 4096 * 800 }, 100)).toBe(262144);
+    expect(chooseRollupWidth({ minStep: 0, maxStep: 999_999 }, 1000)).toBe(512);
+    expect(chooseRollupWidth({ minStep: 0, maxStep: 4096 * 800 }, 100)).toBe(32768);
   });
 
   it("falls back to the coarsest width for enormous ranges", () => {
@@ -281,7 +281,7 @@ describe("downsampleBuckets", () => {
     const { steps, values } = noisyCurve(1_000_000, 2026);
     const ext = argExtremes(steps, values);
     const width = chooseRollupWidth({ minStep: 0, maxStep: 999_999 }, 1000);
-    expect(width).toBe(4096);
+    expect(width).toBe(512);
     for (const w of ROLLUP_WIDTHS) {
       const points = downsampleBuckets(rollup(steps, values, w), 1000);
       expect(points.length).toBeLessThanOrEqual(1000);

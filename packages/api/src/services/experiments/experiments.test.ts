@@ -94,6 +94,10 @@ describe(`experiments and runs on ${testDriver()}`, { timeout: 60_000 }, () => {
     expect(done.status).toBe("succeeded");
     await expect(logRun(ds, { project: "demo", run: ext.id, metrics: [{ key: "x", value: 1, step: 1 }] })).rejects.toThrow(/has ended/);
     await expect(fx.kdb.query("update runs set name = 'x' where id = $1", [ext.id])).rejects.toThrow(/can no longer change/);
+    // metrics has no foreign key: deleting a run (as a project's deletion does) removes its points by trigger
+    await fx.kdb.query("delete from runs where id = $1", [ext.id]);
+    const left = await fx.kdb.query<{ n: number }>("select count(*)::int as n from metrics where run_id = $1", [ext.id]);
+    expect(left.rows[0]?.n).toBe(0);
   });
 
   it("filters, sorts and pages the runs table on params and metrics", async () => {

@@ -3,7 +3,7 @@ export { createExperiment, getExperiment, listExperiments, setBaseline } from ".
 export { launchRun, prepareTraining, taskFromProfile, trainingParams, type PreparedTraining } from "./launch";
 export { cancelRun, compareRuns, getMetricHistory, getRun, getRunLogs, REPRODUCTION_TOLERANCE, rerunRun, toRunDetail } from "./runs";
 export { listRunKeys, listRuns } from "./query";
-export { createExternalRun, finishRun, logRun, setRunTags } from "./external";
+export { createExternalRun, finishRun, logParsedRun, logRun, setRunTags } from "./external";
 export { afterTrialEnded, launchSweep, medianStopDecision, sweepSearchOf } from "./sweeps";
 export { deleteView, listViews, saveView } from "./views";
 export { deleteRunMetrics, readMetricHistory, writeMetricPoints, type StoredPoint } from "./metrics";

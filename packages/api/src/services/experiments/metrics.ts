@@ -5,7 +5,7 @@
  * downsampled from a few thousand rollup buckets instead of every point.
  */
 import { and, asc, eq, rowsOf, schema, sql, type DbOrTx } from "@keel/db";
-import { downsampleBuckets, lttb, rollup, ROLLUP_WIDTHS, type RollupBucket } from "@keel/ml/series";
+import { chooseRollupWidth, downsampleBuckets, lttb, rollup, ROLLUP_WIDTHS, type RollupBucket } from "@keel/ml/series";
 import type { MetricHistory } from "../../schemas/experiments";
 import { iso } from "../dto";
 
@@ -27,19 +27,27 @@ export async function writeMetricPoints(tx: DbOrTx, runId: string, attempt: numb
   const steps = new Array<number>(n);
   const values = new Array<number>(n);
   const times = new Array<string>(n);
+  // A batch usually shares one timestamp: convert each distinct one once.
+  let lastMs = Number.NaN;
+  let lastIso = "";
   for (let i = 0; i < n; i++) {
     const p = points[i] as StoredPoint;
     keys[i] = p.key;
     steps[i] = p.step;
     values[i] = p.value;
-    times[i] = p.timestamp.toISOString();
+    const ms = p.timestamp.getTime();
+    if (ms !== lastMs) {
+      lastMs = ms;
+      lastIso = p.timestamp.toISOString();
+    }
+    times[i] = lastIso;
   }
   // One JSON parameter per statement: both drivers pass it as text, and json_to_recordset turns it
   // into rows inside Postgres (postgres-js cannot bind JS arrays through drizzle's sql).
   await tx.execute(sql`
     insert into metrics (run_id, key, step, value, timestamp, attempt)
     select ${runId}, x.k, x.s, x.v, x.t, ${attempt}
-    from json_to_recordset(${JSON.stringify(points.map((p) => ({ k: p.key, s: p.step, v: p.value, t: p.timestamp.toISOString() })))}::json)
+    from json_to_recordset(${JSON.stringify(points.map((p, i) => ({ k: p.key, s: p.step, v: p.value, t: times[i] })))}::json)
       as x(k text, s bigint, v float8, t timestamptz)`);
 
   // Group by key (keeping the batch's order, so a later point of one step wins as "latest").
@@ -125,20 +133,6 @@ export async function deleteRunMetrics(tx: DbOrTx, runId: string): Promise<void>
   await tx.delete(schema.runLatestMetrics).where(eq(schema.runLatestMetrics.runId, runId));
 }
 
-/**
- * Picks the rollup width for a history: the coarsest one that still leaves at least `maxPoints/2`
- * buckets (each gives a min and a max point), or null when even the finest is too coarse — then
- * the raw points are read and thinned with LTTB.
- */
-export function rollupWidthFor(minStep: number, maxStep: number, maxPoints: number): number | null {
-  let chosen: number | null = null;
-  for (const w of ROLLUP_WIDTHS) {
-    const buckets = Math.floor(maxStep / w) - Math.floor(minStep / w) + 1;
-    if (buckets >= maxPoints / 2) chosen = w;
-  }
-  return chosen;
-}
-
 /** A metric's history in step order, downsampled to `maxPoints` when it is longer. */
 export async function readMetricHistory(db: DbOrTx, runId: string, key: string, maxPoints: number | undefined): Promise<MetricHistory> {
   const [stats] = await db
@@ -157,7 +151,7 @@ export async function readMetricHistory(db: DbOrTx, runId: string, key: string, 
       .orderBy(asc(schema.metrics.step), asc(schema.metrics.timestamp));
     return { key, points: rows.map((r) => ({ step: r.step, value: r.value, timestamp: iso(r.timestamp) })), total, downsampled: false, method: "raw" };
   }
-  const width = rollupWidthFor(stats.minStep, stats.maxStep, limit);
+  const width = chooseRollupWidth({ minStep: stats.minStep, maxStep: stats.maxStep }, limit);
   if (width !== null) {
     const rows = rowsOf<Record<string, unknown>>(
       await db.execute(sql`
