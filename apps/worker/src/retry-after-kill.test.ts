@@ -1,10 +1,6 @@
-import { spawn, type ChildProcessByStdio } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
-import type { Readable } from "node:stream";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { createQueue, enqueueJob, getJob } from "@keel/api/jobs";
 import { schema, eq, type KeelDatabase } from "@keel/db";
@@ -12,52 +8,11 @@ import { openEmbeddedDb } from "@keel/db/embedded";
 import { migrate } from "@keel/db/migrate";
 import { createTestDb, testDriver } from "@keel/db/testing";
 import { startWorker, type RunningWorker } from "./index";
-import { serviceContext, waitFor } from "./test-fixtures/support";
+import { killed, serviceContext, spawnDieWorker, waitFor } from "./test-fixtures/support";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const fixture = path.join(here, "test-fixtures", "die-worker.ts");
 /** Short enough to keep the test quick, long enough that the first attempt is still running when it is killed. */
 const EXPIRE_SECONDS = 4;
 const SLEEP_MS = 2500;
-
-type Child = ChildProcessByStdio<null, Readable, Readable>;
-interface ChildLine {
-  type: string;
-  jobId?: string;
-  workerId?: string;
-  message?: string;
-}
-
-/** Starts die-worker.ts and resolves with the line that matches `until`. */
-function spawnWorker(args: string[], until: (line: ChildLine) => boolean): { child: Child; seen: Promise<ChildLine>; log: string[] } {
-  const child = spawn(process.execPath, ["--import", "tsx", fixture, ...args], {
-    cwd: path.resolve(here, ".."),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const log: string[] = [];
-  const seen = new Promise<ChildLine>((resolve, reject) => {
-    createInterface({ input: child.stdout }).on("line", (text) => {
-      log.push(text);
-      try {
-        const line = JSON.parse(text) as ChildLine;
-        if (until(line)) resolve(line);
-      } catch {
-        // not one of ours
-      }
-    });
-    createInterface({ input: child.stderr }).on("line", (text) => log.push(`stderr: ${text}`));
-    child.once("exit", (code, signal) => reject(new Error(`the child worker exited (${code ?? signal}) early:\n${log.join("\n")}`)));
-  });
-  return { child, seen, log };
-}
-
-function killed(child: Child): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once("exit", () => resolve());
-    child.kill("SIGKILL");
-  });
-}
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -98,10 +53,10 @@ describe(`a job whose worker dies is retried (${testDriver()})`, () => {
     if (kdb.driver === "pglite") await kdb.close(); // one process per folder: hand it to the child
 
     // 3. a worker in another process takes the job … and is killed while it runs
-    const { child, seen, log } = spawnWorker([...childArgs, "--expire", String(EXPIRE_SECONDS), "--retry-delay", "0"], (l) => l.type === "job.started" && l.jobId === id);
+    const { child, waitLine, lines } = spawnDieWorker([...childArgs, "--expire", String(EXPIRE_SECONDS), "--retry-delay", "0"]);
     cleanups.push(() => killed(child));
-    await seen;
-    const ready = log.map((l) => JSON.parse(l) as ChildLine).find((l) => l.type === "ready");
+    await waitLine((l) => l.type === "job.started" && l.jobId === id);
+    const ready = lines.find((l) => l.type === "ready");
     await killed(child);
     expect(child.signalCode).toBe("SIGKILL");
 

@@ -4,11 +4,9 @@
  * the reason. In both, nothing the killed attempt wrote (metric points) is visible as a result,
  * and the only artifacts are those of the attempt that finished.
  */
-import { spawn, type ChildProcessByStdio } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
@@ -22,53 +20,10 @@ import { migrate } from "@keel/db/migrate";
 import { createTestDb, testDriver } from "@keel/db/testing";
 import { createArtifactStore } from "@keel/storage";
 import { startWorker, type RunningWorker } from "./index";
-import { waitFor } from "./test-fixtures/support";
+import { killed, spawnDieWorker, waitFor } from "./test-fixtures/support";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const fixture = path.join(here, "test-fixtures", "die-worker.ts");
 const CSV = readFileSync(path.resolve(here, "../../../test/fixtures/datasets/breast-cancer.csv"));
-
-type Child = ChildProcessByStdio<null, Readable, Readable>;
-interface ChildLine {
-  type: string;
-  runId?: string;
-  n?: number;
-  workerId?: string;
-}
-
-function spawnWorker(args: string[]): { child: Child; lines: ChildLine[]; log: string[]; waitLine: (pred: (l: ChildLine) => boolean) => Promise<ChildLine> } {
-  const child = spawn(process.execPath, ["--import", "tsx", fixture, ...args], { cwd: path.resolve(here, ".."), stdio: ["ignore", "pipe", "pipe"] });
-  const lines: ChildLine[] = [];
-  const log: string[] = [];
-  const waiters: { pred: (l: ChildLine) => boolean; resolve: (l: ChildLine) => void }[] = [];
-  createInterface({ input: child.stdout }).on("line", (text) => {
-    log.push(text);
-    try {
-      const line = JSON.parse(text) as ChildLine;
-      lines.push(line);
-      for (const w of [...waiters]) if (w.pred(line)) w.resolve(line);
-    } catch {
-      // not one of ours
-    }
-  });
-  createInterface({ input: child.stderr }).on("line", (text) => log.push(`stderr: ${text}`));
-  const exited = new Promise<never>((_, reject) => child.once("exit", (code, signal) => reject(new Error(`the child worker exited (${code ?? signal}):\n${log.join("\n")}`))));
-  exited.catch(() => undefined);
-  const waitLine = (pred: (l: ChildLine) => boolean): Promise<ChildLine> => {
-    const found = lines.find(pred);
-    if (found) return Promise.resolve(found);
-    return Promise.race([new Promise<ChildLine>((resolve) => waiters.push({ pred, resolve })), exited]);
-  };
-  return { child, lines, log, waitLine };
-}
-
-function killed(child: Child): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once("exit", () => resolve());
-    child.kill("SIGKILL");
-  });
-}
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -131,7 +86,7 @@ describe(`a training worker SIGKILLed mid-run (${testDriver()})`, () => {
     if (kdb.driver === "pglite") await kdb.close();
 
     // 3. a worker in another process trains both … and is killed once each has logged epochs
-    const { child, waitLine, log } = spawnWorker([
+    const { child, waitLine, log } = spawnDieWorker([
       ...childArgs,
       "--artifacts-dir",
       artifactsDir,

@@ -1,17 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { seededRandom as rng } from "../tabular/testing";
 import { chooseRollupWidth, downsampleBuckets, lttb, mergeBuckets, rollup, ROLLUP_WIDTHS, type RollupBucket } from "./index";
 
-/** mulberry32: a small seeded PRNG so the fixtures are reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A seeded noisy training curve: decaying loss + noise + a few spikes. */
 function noisyCurve(n: number, seed: number): { steps: Float64Array; values: Float64Array } {

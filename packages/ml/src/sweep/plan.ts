@@ -1,6 +1,7 @@
 /**
  * Trial planning: the hyperparameter assignments a sweep will run, by grid or seeded random search.
  */
+import { mulberry32 } from "../random";
 import { type Distribution, type ParamSpec, type ParamValue, parseSearchSpace, type SearchSpace } from "./space";
 
 /** Largest grid (full cartesian product, before `trials` caps it) planTrials accepts. */
@@ -41,14 +42,7 @@ export function createRng(seed: number): () => number {
   if (!Number.isSafeInteger(seed)) throw new Error(`seed must be a safe integer (got ${seed})`);
   const lo = seed >>> 0;
   const hi = Math.floor(seed / 4294967296) >>> 0;
-  let a = mix32(lo ^ mix32(hi));
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(mix32(lo ^ mix32(hi)));
 }
 
 function clone(v: ParamValue): ParamValue {

@@ -1,16 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { scanNumber, scanned } from "./scan-number";
+import { seededRandom } from "./testing";
 
 /** Random texts around the decimal syntax: signs, leading and trailing zeros, short and long
  * digit runs (the 9-digit fast path and the general path), exponents, junk. */
 function randomTexts(count: number): string[] {
-  let a = 12345;
-  const rand = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = seededRandom(12345);
   const digits = (n: number): string => Array.from({ length: n }, () => (rand() < 0.3 ? "0" : String(Math.floor(rand() * 10)))).join("");
   const out: string[] = [];
   for (let k = 0; k < count; k++) {

@@ -2,6 +2,7 @@
  * In-memory TabularSources for tests and benchmarks (no files, no dialect sniffing): rows or
  * columns given as arrays, CSV text parsed with papaparse in one go, JSON Lines text.
  */
+import { mulberry32 } from "../random";
 import Papa from "papaparse";
 import type { Cell, ColumnType, RowBatch, TabularFormat, TabularSource } from "./types";
 
@@ -61,12 +62,5 @@ export function jsonlTextSource(text: string, options: MemorySourceOptions = {})
 
 /** A small seeded PRNG (mulberry32) for reproducible test and benchmark data: floats in [0, 1). */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }

@@ -62,7 +62,7 @@ export async function userNames(db: DbOrTx, ids: (string | null)[]): Promise<Map
   return new Map(rows.map((r) => [r.id, r.name ?? r.email]));
 }
 
-function actorRef(id: string | null, names: Map<string, string>): { id: string; name: string } | null {
+export function actorRef(id: string | null, names: Map<string, string>): { id: string; name: string } | null {
   return id ? { id, name: names.get(id) ?? id } : null;
 }
 

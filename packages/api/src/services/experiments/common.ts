@@ -2,7 +2,7 @@
 import { and, eq, inArray, schema, sql, type DbOrTx } from "@keel/db";
 import { KeelError } from "../../errors";
 import { ENDED_STATUSES, ZModelFamily, ZModelTask, type RunStatus, type RunSummary } from "../../schemas/experiments";
-import { userNames } from "../datasets/common";
+import { actorRef, userNames } from "../datasets/common";
 import { iso } from "../dto";
 
 export type ExperimentRow = typeof schema.experiments.$inferSelect;
@@ -116,7 +116,7 @@ export function toRunSummary(row: RunRow, extras: RunExtras): RunSummary {
     tags: sortedRecord(extras.tags.get(row.id)),
     metrics: sortedRecord(extras.metrics.get(row.id)),
     isBaseline: exp?.baselineRunId === row.id,
-    createdBy: row.createdBy ? { id: row.createdBy, name: extras.names.get(row.createdBy) ?? row.createdBy } : null,
+    createdBy: actorRef(row.createdBy, extras.names),
     createdAt: iso(row.createdAt),
     startedAt: iso(row.startedAt),
     endedAt: iso(row.endedAt),

@@ -14,7 +14,7 @@ import {
 import { ZProjectInput } from "../../schemas/common";
 import { actorUserId, requireProjectAccess } from "../access";
 import { writeAuditEvent } from "../audit";
-import { userNames } from "../datasets/common";
+import { actorRef, userNames } from "../datasets/common";
 import { isUniqueViolation, iso } from "../dto";
 import { findExperiment, findRun, type ExperimentRow } from "./common";
 
@@ -47,7 +47,7 @@ async function toExperiments(db: DbOrTx, rows: ExperimentRow[]): Promise<Experim
       runCount: s?.runs ?? 0,
       activeRunCount: s?.active ?? 0,
       lastRunAt: s?.last ? new Date(s.last).toISOString() : null,
-      createdBy: r.createdBy ? { id: r.createdBy, name: names.get(r.createdBy) ?? r.createdBy } : null,
+      createdBy: actorRef(r.createdBy, names),
       createdAt: iso(r.createdAt),
     };
   });

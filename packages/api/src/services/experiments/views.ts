@@ -6,7 +6,7 @@ import { KeelError } from "../../errors";
 import { ZDeleteViewInput, ZListViewsInput, ZSaveViewInput, ZSavedViewState, type SavedView } from "../../schemas/experiments";
 import { actorUserId, requireProjectAccess } from "../access";
 import { writeAuditEvent } from "../audit";
-import { userNames } from "../datasets/common";
+import { actorRef, userNames } from "../datasets/common";
 import { isUniqueViolation, iso } from "../dto";
 import { findExperiment } from "./common";
 import { parseFilter, parseOrderBy, FilterSyntaxError } from "./filter";
@@ -23,7 +23,7 @@ async function toViews(ctx: ServiceContext, rows: ViewRow[], experimentNames: Ma
     name: r.name,
     experiment: r.experimentId ? (experimentNames.get(r.experimentId) ?? null) : null,
     state: ZSavedViewState.parse(r.state),
-    createdBy: r.createdBy ? { id: r.createdBy, name: names.get(r.createdBy) ?? r.createdBy } : null,
+    createdBy: actorRef(r.createdBy, names),
     createdAt: iso(r.createdAt),
   }));
 }
