@@ -16,6 +16,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { seededRandom } from "@keel/ml/testing";
+import { benchDatabaseUrl } from "./host";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -75,12 +76,6 @@ function measure(mode: "bare" | "profile", file: string): Measurement {
   return JSON.parse(last) as Measurement;
 }
 
-/** Postgres when it answers (KEEL_TEST_DATABASE_URL, else the local default), else "" (PGlite). */
-function benchDatabaseUrl(): string {
-  const url = process.env.KEEL_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-  const ready = spawnSync("pg_isready", ["-d", url, "-t", "2"], { stdio: "ignore" });
-  return ready.status === 0 ? url : "";
-}
 
 export async function datasetProfileBench(options: { rows?: number } = {}): Promise<Record<string, number | string>> {
   const rows = options.rows ?? 1_000_000;

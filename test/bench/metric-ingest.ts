@@ -22,11 +22,11 @@
  *
  *   npm run bench -w @keel/test -- metric-ingest
  */
-import { spawn, spawnSync } from "node:child_process";
-import { availableParallelism, loadavg } from "node:os";
+import { spawn } from "node:child_process";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { benchDatabaseUrl, machine } from "./host";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -80,22 +80,12 @@ export interface IngestResult {
   serverPeakRssMb: number;
 }
 
-/** Postgres when it answers (KEEL_TEST_DATABASE_URL, else the local default), else "" (PGlite). */
-export function benchDatabaseUrl(): string {
-  const url = process.env.KEEL_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-  const ready = spawnSync("pg_isready", ["-d", url, "-t", "2"], { stdio: "ignore" });
-  return ready.status === 0 ? url : "";
-}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
-/** How busy the machine was when a benchmark started: the figures are only comparable on a quiet one. */
-export function machine(): { cpus: number; loadAverage1m: number } {
-  return { cpus: availableParallelism(), loadAverage1m: round(loadavg()[0] ?? 0) };
-}
 
 export async function metricIngestBench(): Promise<Record<string, number | string>> {
   const host = machine();

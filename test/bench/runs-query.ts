@@ -18,7 +18,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { benchDatabaseUrl, machine } from "./metric-ingest";
+import { benchDatabaseUrl, machine } from "./host";
 import type { QueryMeasurement } from "./runs-query-child";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));

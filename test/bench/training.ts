@@ -12,10 +12,10 @@
  *   npm run bench -w @keel/test -- training
  */
 import { spawnSync } from "node:child_process";
-import { availableParallelism, loadavg } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { TF_BACKENDS, type TfBackend } from "@keel/ml/backend";
+import { machine } from "./host";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROWS = 20_000;
@@ -81,10 +81,6 @@ export async function trainingBench(): Promise<Record<string, number | string>> 
   return out;
 }
 
-/** How busy the machine was when the benchmark started: the figures are only comparable on a quiet one. */
-function machine(): { cpus: number; loadAverage1m: number } {
-  return { cpus: availableParallelism(), loadAverage1m: round(loadavg()[0] ?? 0) };
-}
 
 function round(n: number, digits = 2): number {
   const f = 10 ** digits;
