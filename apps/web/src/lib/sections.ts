@@ -25,7 +25,7 @@ export const SECTION_INFO: Record<SectionKey, SectionInfo> = {
   },
   experiments: {
     purpose: "Training runs and sweeps: parameters, metrics and evaluations.",
-    built: false,
+    built: true,
     willHold:
       "Experiments grouping training runs launched on the worker or logged from elsewhere: parameters, metric histories, evaluations (confusion matrix, ROC and PR curves, residuals) and hyperparameter sweeps.",
     meanwhile:

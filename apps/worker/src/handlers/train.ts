@@ -20,6 +20,7 @@ import {
   heartbeatAttempt,
   medianStopDecision,
   reconcileAbandonedRuns,
+  recordAttemptEnvironment,
   recordEpoch,
   type AttemptRef,
   type StoredArtifact,
@@ -131,6 +132,16 @@ export const trainHandler: JobHandler<"train"> = async (payload, ctx) => {
   let backend: BackendChoice | undefined;
   try {
     backend = await backendOnce();
+    await recordAttemptEnvironment(db, ref, {
+      backend: backend.backend,
+      backendAttempts: backend.attempts,
+      packageVersions: {
+        "@tensorflow/tfjs": backend.tfjsVersion,
+        "@tensorflow/tfjs-backend-wasm": versionOf("@tensorflow/tfjs-backend-wasm"),
+        node: process.versions.node,
+      },
+      codeVersion: codeVersionOnce(),
+    });
     await appendRunLog(
       db,
       ref.runId,
@@ -202,7 +213,7 @@ export const trainHandler: JobHandler<"train"> = async (payload, ctx) => {
     await flushLogs();
     if (superseded !== null) return { superseded };
     if (cancelRequested) {
-      await endTrainingRun(db, ref, { status: "cancelled", backend: backend.backend, backendAttempts: backend.attempts, summary: { epochsRun: result.epochsRun } });
+      await endTrainingRun(db, ref, { status: "cancelled", summary: { epochsRun: result.epochsRun } });
       result.model.dispose();
       return { cancelled: true, epochsRun: result.epochsRun };
     }
@@ -218,14 +229,6 @@ export const trainHandler: JobHandler<"train"> = async (payload, ctx) => {
     for (const [k, v] of Object.entries(result.evaluation.metrics)) if (typeof v === "number") testMetrics[`test_${snake(k)}`] = v;
     if (result.evaluation.cv) testMetrics[`cv_${result.evaluation.cv.metric.name}_mean`] = result.evaluation.cv.metric.mean;
     await completeTrainingRun(db, ref, {
-      backend: backend.backend,
-      backendAttempts: backend.attempts,
-      packageVersions: {
-        "@tensorflow/tfjs": backend.tfjsVersion,
-        "@tensorflow/tfjs-backend-wasm": versionOf("@tensorflow/tfjs-backend-wasm"),
-        node: process.versions.node,
-      },
-      codeVersion: codeVersionOnce(),
       evaluation: result.evaluation,
       summary: {
         epochsRun: result.epochsRun,
@@ -253,7 +256,7 @@ export const trainHandler: JobHandler<"train"> = async (payload, ctx) => {
     const message = err instanceof Error ? err.message : String(err);
     try {
       await flushLogs();
-      await endTrainingRun(db, ref, { status: "failed", error: message, backend: backend?.backend, backendAttempts: backend?.attempts });
+      await endTrainingRun(db, ref, { status: "failed", error: message });
     } catch (endErr) {
       if (!onSuperseded(endErr)) throw endErr;
       return { superseded };

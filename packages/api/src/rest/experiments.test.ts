@@ -37,7 +37,7 @@ async function call(p: string, init: { method?: string; token?: string; json?: u
     headers.set("content-type", "application/json");
     body = JSON.stringify(init.json);
   } else if (init.contentType) headers.set("content-type", init.contentType);
-  const res = await handleRestRequest(new Request(`${BASE}${p}`, { method: init.method ?? "GET", headers, body, duplex: "half" } as RequestInit), {
+  const res = await handleRestRequest(new Request(`${BASE}${p}`, { method: init.method ?? "GET", headers, body, duplex: "half" }), {
     db: fx.kdb.db,
     driver: fx.kdb.driver,
     artifacts: fx.artifacts,

@@ -15,6 +15,7 @@ export {
   endTrainingRun,
   heartbeatAttempt,
   reconcileAbandonedRuns,
+  recordAttemptEnvironment,
   recordEpoch,
   type AttemptRef,
   type StoredArtifact,

@@ -103,6 +103,25 @@ export async function heartbeatAttempt(db: Db, ref: AttemptRef): Promise<{ cance
   return { cancelRequested: row.cancelRequestedAt !== null };
 }
 
+/**
+ * Records, as soon as the attempt knows them, the backend that trains it, why the faster ones
+ * were passed over, and the package and code versions (so a running, cancelled or failed run
+ * shows them too).
+ */
+export async function recordAttemptEnvironment(
+  db: Db,
+  ref: AttemptRef,
+  env: { backend: string; backendAttempts: unknown[]; packageVersions: Record<string, string>; codeVersion: string },
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    await owned(tx, ref);
+    await tx
+      .update(schema.runs)
+      .set({ backend: env.backend, backendAttempts: env.backendAttempts, packageVersions: env.packageVersions, codeVersion: env.codeVersion, heartbeatAt: new Date() })
+      .where(eq(schema.runs.id, ref.runId));
+  });
+}
+
 /** Writes one epoch's points (and a log line) as the attempt, and refreshes its heartbeat. */
 export async function recordEpoch(db: Db, ref: AttemptRef, points: readonly StoredPoint[], log?: string): Promise<{ cancelRequested: boolean }> {
   return db.transaction(async (tx) => {
@@ -122,10 +141,6 @@ export interface StoredArtifact {
 }
 
 export interface TrainingOutcome {
-  backend: string;
-  backendAttempts: unknown[];
-  packageVersions: Record<string, string>;
-  codeVersion: string;
   evaluation: unknown;
   summary: Record<string, unknown>;
   /** The test-split metrics, logged as `test_*` points. */
@@ -153,10 +168,6 @@ export async function completeTrainingRun(db: Db, ref: AttemptRef, outcome: Trai
         status: "succeeded",
         endedAt: now,
         heartbeatAt: now,
-        backend: outcome.backend,
-        backendAttempts: outcome.backendAttempts,
-        packageVersions: outcome.packageVersions,
-        codeVersion: outcome.codeVersion,
         evaluation: outcome.evaluation,
         summary: outcome.summary,
       })
@@ -167,7 +178,7 @@ export async function completeTrainingRun(db: Db, ref: AttemptRef, outcome: Trai
       entityId: ref.runId,
       projectId: run.projectId,
       before: { status: "running", attempt: ref.attempt },
-      after: { status: "succeeded", backend: outcome.backend, artifacts: outcome.artifacts.map((a) => ({ path: a.path, sha256: a.sha256 })), testMetrics: outcome.testMetrics },
+      after: { status: "succeeded", backend: run.backend, artifacts: outcome.artifacts.map((a) => ({ path: a.path, sha256: a.sha256 })), testMetrics: outcome.testMetrics },
     });
     await afterTrialEnded(tx, workerCtx(db, ref.runId), ref.runId);
   });
@@ -177,7 +188,7 @@ export async function completeTrainingRun(db: Db, ref: AttemptRef, outcome: Trai
 export async function endTrainingRun(
   db: Db,
   ref: AttemptRef,
-  end: { status: "failed" | "cancelled"; error?: string; backend?: string; backendAttempts?: unknown[]; summary?: Record<string, unknown> },
+  end: { status: "failed" | "cancelled"; error?: string; summary?: Record<string, unknown> },
 ): Promise<void> {
   await db.transaction(async (tx) => {
     const run = await owned(tx, ref);
@@ -189,7 +200,6 @@ export async function endTrainingRun(
         status: end.status,
         endedAt: now,
         error: end.status === "failed" ? (end.error ?? "unknown error") : null,
-        ...(end.backend ? { backend: end.backend, backendAttempts: end.backendAttempts ?? [] } : {}),
         ...(end.summary ? { summary: end.summary } : {}),
       })
       .where(eq(schema.runs.id, ref.runId));
