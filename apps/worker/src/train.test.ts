@@ -158,4 +158,40 @@ describe(`training runs on the worker (${testDriver()})`, { timeout: 120_000 }, 
     const top = await listRuns(ds, { project, experiment });
     expect(top.items.some((r) => r.parentRunId !== null)).toBe(false);
   });
+
+  it("trains a linear regression and reports regression metrics and residuals", async () => {
+    const ds = fx.ctx(fx.actors.data_scientist);
+    const { id } = await launchRun(ds, {
+      project,
+      experiment,
+      datasetVersionId: dsv,
+      target: "mean area",
+      features: ["mean radius", "mean perimeter", "mean texture"],
+      model: { family: "linear", hyperparams: { epochs: 150, learningRate: 0.05 } },
+    });
+    const run = await ended(id);
+    expect(run).toMatchObject({ status: "succeeded", task: "regression", family: "linear" });
+    expect(run.evaluation?.metrics).toMatchObject({ r2: expect.any(Number) as number, rmse: expect.any(Number) as number });
+    expect(run.metrics.test_r2).toBeGreaterThan(0.9);
+    expect(run.evaluation?.residuals?.residual.length).toBe(run.evaluation?.split.rows);
+    expect(run.evaluation?.confusionMatrix).toBeUndefined();
+  });
+
+  it("fails a run whose data cannot be read, with the reason on the run and the job", async () => {
+    const ds = fx.ctx(fx.actors.data_scientist);
+    await createDataset(ds, { project, name: "vanishing" });
+    const rows = ["x,y", ...Array.from({ length: 40 }, (_, i) => `${i},${i % 2 === 0 ? "a" : "b"}`)].join("\n");
+    const up = await uploadDatasetVersion(ds, { project, dataset: "vanishing", body: Readable.from([Buffer.from(rows)]), filename: "v.csv", contentType: "text/csv" });
+    // the stored bytes disappear (a lost disk, a bucket emptied by hand) after the version was made
+    await fx.artifacts.delete(up.version.sha256);
+    const { id } = await launchRun(ds, { project, experiment, datasetVersionId: up.version.id, target: "y", model: { family: "logistic" } });
+    const run = await ended(id);
+    expect(run.status).toBe("failed");
+    expect(run.error).toBe(`The file of dataset version ${up.version.id} (sha256 ${up.version.sha256}) is missing from the artifact store.`);
+    expect(run.artifacts).toEqual([]);
+    const audit = await fx.kdb.query<{ action: string }>("select action from audit_events where entity_id = $1 order by seq", [id]);
+    expect(audit.rows.map((a) => a.action)).toEqual(["experiment.run.create", "experiment.run.failed"]);
+    const { rows: jobs } = await fx.kdb.query<{ state: string }>("select state::text from pgboss.job where name = 'train' and data->>'runId' = $1", [id]);
+    expect(jobs.map((j) => j.state)).toEqual(["failed"]);
+  });
 });

@@ -165,6 +165,9 @@ export const trainHandler: JobHandler<"train"> = async (payload, ctx) => {
     });
     const targetType = schemaColumns.find((c) => c.name === config.target)?.type;
     const wanted = [config.target, ...features.map((f) => f.name)];
+    if (!(await artifacts.has(version.sha256))) {
+      throw new NonRetryableJobError(`The file of dataset version ${version.id} (sha256 ${version.sha256}) is missing from the artifact store.`);
+    }
     const source = await openVersionSource(sctx, version);
     const index = new Map(source.columns.map((c, i) => [c, i]));
     const columns: Record<string, Cell[]> = Object.fromEntries(wanted.map((n) => [n, []]));

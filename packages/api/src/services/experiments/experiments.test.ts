@@ -19,6 +19,9 @@ import {
   logRun,
   launchSweep,
   medianStopDecision,
+  deleteView,
+  listViews,
+  saveView,
   setBaseline,
   writeMetricPoints,
 } from "./index";
@@ -165,5 +168,22 @@ describe(`experiments and runs on ${testDriver()}`, { timeout: 60_000 }, () => {
     // a run outside a sweep has no rule
     const single = await launchRun(ds, { project: "demo", experiment: "bc", datasetVersionId: dsv, target: "diagnosis", model: { family: "logistic" } });
     expect(await medianStopDecision(fx.kdb.db, single.id, [1, 1, 1, 1])).toBeNull();
+  });
+
+  it("saves views by name (replacing one of the same name), refuses a bad filter, deletes them, audited", async () => {
+    const ds = fx.ctx(fx.actors.data_scientist);
+    const before = await auditCount(fx.kdb);
+    const state = { columns: ["params.lr", "metrics.auc"], filter: "metrics.auc > 0.85", orderBy: "metrics.auc desc" };
+    const v1 = await saveView(ds, { project: "demo", experiment: "grid", name: "best", state });
+    const v2 = await saveView(ds, { project: "demo", experiment: "grid", name: "best", state: { ...state, filter: "metrics.auc > 0.9" } });
+    expect(v2.id).not.toBe(v1.id);
+    expect(await listViews(ds, { project: "demo", experiment: "grid" })).toMatchObject([{ name: "best", experiment: "grid", state: { filter: "metrics.auc > 0.9" } }]);
+    expect(await listViews(ds, { project: "demo" })).toEqual([]);
+    await expect(saveView(ds, { project: "demo", experiment: "grid", name: "bad", state: { ...state, filter: "metrics.auc >" } })).rejects.toThrow(/state.filter: .*position/);
+    await expect(saveView(fx.ctx(fx.actors.viewer), { project: "demo", experiment: "grid", name: "v", state })).rejects.toThrow(/cannot/);
+    await deleteView(ds, { project: "demo", id: v2.id });
+    expect(await listViews(ds, { project: "demo", experiment: "grid" })).toEqual([]);
+    await expect(deleteView(ds, { project: "demo", id: v2.id })).rejects.toThrow(/No saved view/);
+    expect(await auditCount(fx.kdb)).toBe(before + 3);
   });
 });
