@@ -93,6 +93,14 @@ describe("experiments", () => {
     expect(await page.getByTestId("artifacts-table").locator("tbody tr").count()).toBeGreaterThan(0);
     expect(await page.getByTestId("run-dataset").textContent()).toContain(`${DATASET} · version 1`);
     await page.getByTestId("run-logs").waitFor();
+    // The tab is named after the run, and tags can be added and removed after it ended.
+    expect(await page.title()).toContain("logistic-baseline");
+    await page.locator("#tag-key").fill("stage");
+    await page.locator("#tag-value").fill("candidate");
+    await page.getByRole("button", { name: "Add tag" }).click();
+    await expect.poll(() => page.getByTestId("run-tags").textContent()).toContain("stage= candidate");
+    await page.getByRole("button", { name: "Remove tag stage" }).click();
+    await expect.poll(() => page.getByTestId("run-tags").textContent()).not.toContain("stage");
     await screenshot(page, "experiments-run-succeeded");
   });
 
@@ -189,6 +197,9 @@ describe("experiments", () => {
     await expect.poll(() => table.locator("tbody tr[data-run]").count()).toBe(2);
     expect(new URL(page.url()).searchParams.get("order")).toBe("metrics.test_accuracy desc");
     expect(await page.locator("#runs-filter").inputValue()).toBe("metrics.test_accuracy > 0.5 and status = 'succeeded'");
+    // …and can be deleted again.
+    await page.getByRole("button", { name: "Delete view “accurate runs”" }).click();
+    await expect.poll(() => page.locator("#saved-views option").allTextContents()).not.toContain("accurate runs");
   });
 
   it("launches a grid sweep: its page lists the trials, marks the best and plots the metric against the parameter", async () => {

@@ -1,9 +1,10 @@
 "use client";
 
 import type { Run } from "@keel/api";
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import Link from "next/link";
-import { Alert, Badge, Card, Table, TBody, TD, TH, THead, TR } from "~/components/ui";
+import { Alert, Badge, Button, Card, Input, Table, TBody, TD, TH, THead, TR } from "~/components/ui";
 import { CopyButton } from "~/components/ui/copy-button";
 import { formatBytes, shortSha } from "~/lib/format-data";
 import { useTRPC } from "~/trpc/react";
@@ -37,7 +38,69 @@ export function ParamsCard({ run }: { run: Run }) {
   );
 }
 
-export function TagsAndArtifacts({ run }: { run: Run }) {
+/** Adds and removes a run's tags (they stay editable after the run ended). */
+function TagEditor({ project, run }: { project: string; run: Run }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [key, setKey] = useState("");
+  const [value, setValue] = useState("");
+  const setTags = useMutation(
+    trpc.experiments.setTags.mutationOptions({
+      onSuccess: async () => {
+        setKey("");
+        setValue("");
+        await queryClient.invalidateQueries(trpc.experiments.pathFilter());
+      },
+    }),
+  );
+  return (
+    <form
+      className="mb-4 flex flex-wrap items-end gap-2"
+      aria-label="Add a tag"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (key.trim()) setTags.mutate({ project, run: run.id, tags: { [key.trim()]: value } });
+      }}
+    >
+      <label className="sr-only" htmlFor="tag-key">
+        Tag name
+      </label>
+      <Input id="tag-key" className="w-36" placeholder="tag" value={key} onChange={(e) => setKey(e.target.value)} />
+      <label className="sr-only" htmlFor="tag-value">
+        Tag value
+      </label>
+      <Input id="tag-value" className="w-44" placeholder="value" value={value} onChange={(e) => setValue(e.target.value)} />
+      <Button type="submit" variant="secondary" size="sm" disabled={!key.trim() || setTags.isPending}>
+        Add tag
+      </Button>
+      {setTags.isError ? (
+        <p role="alert" className="w-full text-sm text-red-700">
+          {setTags.error.message}
+        </p>
+      ) : null}
+      <RemoveTags project={project} run={run} />
+    </form>
+  );
+}
+
+function RemoveTags({ project, run }: { project: string; run: Run }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const remove = useMutation(trpc.experiments.setTags.mutationOptions({ onSuccess: () => queryClient.invalidateQueries(trpc.experiments.pathFilter()) }));
+  const keys = Object.keys(run.tags).filter((k) => !k.startsWith("keel."));
+  if (keys.length === 0) return null;
+  return (
+    <span className="flex flex-wrap gap-1">
+      {keys.map((k) => (
+        <Button key={k} variant="ghost" size="sm" aria-label={`Remove tag ${k}`} onClick={() => remove.mutate({ project, run: run.id, tags: {}, remove: [k] })}>
+          × {k}
+        </Button>
+      ))}
+    </span>
+  );
+}
+
+export function TagsAndArtifacts({ project, run, canWrite }: { project: string; run: Run; canWrite: boolean }) {
   const tags = Object.entries(run.tags);
   return (
     <Card title="Tags and artifacts" id="artifacts">
@@ -50,6 +113,7 @@ export function TagsAndArtifacts({ run }: { run: Run }) {
           </Badge>
         ))}
       </div>
+      {canWrite ? <TagEditor project={project} run={run} /> : null}
       {run.artifacts.length === 0 ? (
         <p className="text-sm text-zinc-600">{isActive(run.status) ? "Artifacts are stored when the run finishes." : "No artifacts."}</p>
       ) : (

@@ -175,7 +175,7 @@ export function RunView({ project, runId, canWrite }: { project: string; runId: 
         {run.evaluation ? <EvaluationSection evaluation={run.evaluation} /> : null}
         <div className="grid gap-4 lg:grid-cols-2">
           <ParamsCard run={run} />
-          <TagsAndArtifacts run={run} />
+          <TagsAndArtifacts project={project} run={run} canWrite={canWrite} />
         </div>
         <LineageCard project={project} run={run} />
         <LogsCard project={project} run={run} />

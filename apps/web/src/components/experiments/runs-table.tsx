@@ -91,6 +91,11 @@ export function RunsTable({ project, experiment, canWrite }: { project: string; 
   };
   const toggleRun = (id: string) => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id]));
   const applySaved = (v: SavedView) => replaceView({ columns: v.state.columns, filter: v.state.filter, orderBy: v.state.orderBy });
+  // The saved view the address bar shows right now, if any (it can then be deleted).
+  const appliedView = views.data?.items.find((v) => viewQuery({ columns: v.state.columns, filter: v.state.filter, orderBy: v.state.orderBy }) === viewKey) ?? null;
+  const deleteView = useMutation(
+    trpc.experiments.deleteView.mutationOptions({ onSuccess: () => queryClient.invalidateQueries(trpc.experiments.listViews.pathFilter()) }),
+  );
 
   const sortHeader = (label: string, key: string | undefined, className?: string) => {
     if (!key) return <TH className={className}>{label}</TH>;
@@ -178,6 +183,11 @@ export function RunsTable({ project, experiment, canWrite }: { project: string; 
                 ))}
               </Select>
             </div>
+          ) : null}
+          {canWrite && hydrated && appliedView ? (
+            <Button variant="ghost" size="sm" disabled={deleteView.isPending} onClick={() => deleteView.mutate({ project, id: appliedView.id })}>
+              Delete view “{appliedView.name}”
+            </Button>
           ) : null}
           {canWrite && hydrated ? (
             <SaveViewButton

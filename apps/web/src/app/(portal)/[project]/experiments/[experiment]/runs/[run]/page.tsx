@@ -13,7 +13,15 @@ interface Props {
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { project, experiment, run } = await params;
-  return { title: pageTitle(`Run ${decodeSegment(run)}`, decodeSegment(experiment), "Experiments", project) };
+  const runId = decodeSegment(run);
+  // The run's number and name when the caller may see it (the query is shared with the page's own).
+  const found = /^run_[0-9a-z]{26}$/.test(runId)
+    ? await getQueryClient()
+        .fetchQuery(trpc.experiments.getRun.queryOptions({ project, run: runId }))
+        .catch(() => null)
+    : null;
+  const label = found ? `#${found.number} ${found.name}` : `Run ${runId}`;
+  return { title: pageTitle(label, decodeSegment(experiment), "Experiments", project) };
 }
 
 export default async function RunPage({ params }: Props) {
