@@ -186,4 +186,35 @@ describe(`experiments and runs on ${testDriver()}`, { timeout: 60_000 }, () => {
     await expect(deleteView(ds, { project: "demo", id: v2.id })).rejects.toThrow(/No saved view/);
     expect(await auditCount(fx.kdb)).toBe(before + 3);
   });
+
+  it("plans a seeded random sweep within its space, and names a bad space's parameter", async () => {
+    const ds = fx.ctx(fx.actors.data_scientist);
+    const base = { project: "demo", experiment: "bc", datasetVersionId: dsv, target: "diagnosis", model: { family: "mlp" as const } };
+    const search = {
+      method: "random" as const,
+      space: { learningRate: { type: "loguniform" as const, min: 1e-4, max: 1e-1 }, hiddenLayers: [[16], [32, 16]], dropout: { type: "uniform" as const, min: 0, max: 0.5 } },
+      trials: 5,
+      parallelism: 2,
+      metric: "test_roc_auc",
+      goal: "maximize" as const,
+      seed: 7,
+    };
+    const plan = async () => {
+      const s = await launchSweep(ds, { ...base, search });
+      const trials = await listRuns(ds, { project: "demo", parent: s.id, orderBy: "attributes.created_at asc" });
+      return trials.items.map((t) => [t.params.learningRate, t.params.hiddenLayers, t.params.dropout]);
+    };
+    const first = await plan();
+    expect(first).toHaveLength(5);
+    for (const [lr, layers, dropout] of first) {
+      expect(Number(lr)).toBeGreaterThanOrEqual(1e-4);
+      expect(Number(lr)).toBeLessThanOrEqual(1e-1);
+      expect(["[16]", "[32,16]"]).toContain(layers);
+      expect(Number(dropout)).toBeLessThanOrEqual(0.5);
+    }
+    // the same seed plans the same trials
+    expect(await plan()).toEqual(first);
+    await expect(launchSweep(ds, { ...base, search: { ...search, space: { momentum: [0.9] } } })).rejects.toThrow(/search.space.momentum: not a hyperparameter/);
+    await expect(launchSweep(ds, { ...base, search: { ...search, trials: undefined } })).rejects.toThrow(/search.trials/);
+  });
 });
