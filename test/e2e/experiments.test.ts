@@ -77,6 +77,12 @@ describe("experiments", () => {
     expect(await page.title()).toContain(EXPERIMENT);
   });
 
+  it("the demo seed's two runs were trained by the worker inside the launcher", async () => {
+    await open(page, "/demo/experiments/diagnosis");
+    const statuses = () => page.getByTestId("runs-table").locator("tbody tr[data-run] [data-testid=run-status]").evaluateAll((els) => els.map((e) => e.getAttribute("data-status")));
+    await expect.poll(statuses, { timeout: 90_000, interval: 1000 }).toEqual(["succeeded", "succeeded"]);
+  });
+
   it("launches a logistic run from the form and watches it succeed: curves, backend, evaluation", async () => {
     await fillLaunchForm(page, { name: "logistic-baseline", family: "logistic" });
     await screenshot(page, "experiments-launch-form");
