@@ -19,3 +19,4 @@ export { requestIdOf, clientIpOf } from "./rest/index";
 export { configureArtifactStore, setRuntimeArtifactStore, artifactStoreOf } from "./artifacts";
 export * from "./schemas/datasets";
 export * from "./schemas/experiments";
+export * from "./schemas/registry";

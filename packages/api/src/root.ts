@@ -2,6 +2,7 @@ import { membersRouter, projectsRouter, tokensRouter } from "./routers/projects"
 import { datasetsRouter } from "./routers/datasets";
 import { experimentsRouter } from "./routers/experiments";
 import { jobsRouter } from "./routers/jobs";
+import { registryRouter } from "./routers/registry";
 import { systemRouter, usersRouter } from "./routers/system";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
@@ -14,6 +15,7 @@ export const appRouter = createTRPCRouter({
   jobs: jobsRouter,
   datasets: datasetsRouter,
   experiments: experimentsRouter,
+  registry: registryRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -83,6 +83,16 @@ export const PERMISSIONS = {
   "experiment.write": { scope: "project", roles: BUILDERS, description: "Launch, cancel and log runs and sweeps" },
   "registry.read": { scope: "project", roles: ALL, description: "Browse registered models and versions" },
   "registry.write": { scope: "project", roles: BUILDERS, description: "Register model versions, edit model cards" },
+  "registry.alias.write": {
+    scope: "project",
+    roles: BUILDERS,
+    description: "Point a model's unprotected aliases (staging, champion…) at versions, or remove them",
+  },
+  "registry.protection.update": {
+    scope: "project",
+    roles: OWNER,
+    description: "Choose which aliases of a model move only through an approved promotion",
+  },
   "approval.read": { scope: "project", roles: NOT_VIEWER, description: "See approval requests and their evidence" },
   "approval.request": { scope: "project", roles: BUILDERS, description: "Request promotion of a model version" },
   "approval.decide": { scope: "project", roles: GOVERNANCE, description: "Approve or reject a promotion request" },

@@ -16,6 +16,8 @@ export const ID_PREFIX = {
   experiment: "exp",
   run: "run",
   savedView: "view",
+  model: "mdl",
+  modelVersion: "mv",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

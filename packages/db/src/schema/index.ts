@@ -5,3 +5,4 @@ export * from "./system";
 export * from "./relations";
 export * from "./datasets";
 export * from "./experiments";
+export * from "./registry";
