@@ -20,3 +20,4 @@ export { configureArtifactStore, setRuntimeArtifactStore, artifactStoreOf } from
 export * from "./schemas/datasets";
 export * from "./schemas/experiments";
 export * from "./schemas/registry";
+export * from "./schemas/approvals";

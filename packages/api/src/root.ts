@@ -1,3 +1,4 @@
+import { approvalsRouter } from "./routers/approvals";
 import { membersRouter, projectsRouter, tokensRouter } from "./routers/projects";
 import { datasetsRouter } from "./routers/datasets";
 import { experimentsRouter } from "./routers/experiments";
@@ -16,6 +17,7 @@ export const appRouter = createTRPCRouter({
   datasets: datasetsRouter,
   experiments: experimentsRouter,
   registry: registryRouter,
+  approvals: approvalsRouter,
 });
 
 export type AppRouter = typeof appRouter;

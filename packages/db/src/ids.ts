@@ -18,6 +18,9 @@ export const ID_PREFIX = {
   savedView: "view",
   model: "mdl",
   modelVersion: "mv",
+  approvalRequest: "apr",
+  approvalDecision: "apd",
+  notification: "ntf",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

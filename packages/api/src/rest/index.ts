@@ -118,6 +118,8 @@ const SUCCESS_STATUS: { method: string; path: RegExp; status: number }[] = [
   { method: "POST", path: /^\/projects\/[^/]+\/runs\/[^/]+\/rerun\/?$/, status: 202 },
   { method: "POST", path: /^\/projects\/[^/]+\/models\/?$/, status: 201 },
   { method: "POST", path: /^\/projects\/[^/]+\/models\/[^/]+\/versions\/?$/, status: 201 },
+  { method: "POST", path: /^\/projects\/[^/]+\/models\/[^/]+\/versions\/[^/]+\/approval-requests\/?$/, status: 201 },
+  { method: "POST", path: /^\/projects\/[^/]+\/approvals\/[^/]+\/decisions\/?$/, status: 201 },
 ];
 
 function successStatus(method: string, subpath: string): number | undefined {

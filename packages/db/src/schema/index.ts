@@ -6,3 +6,4 @@ export * from "./relations";
 export * from "./datasets";
 export * from "./experiments";
 export * from "./registry";
+export * from "./approvals";

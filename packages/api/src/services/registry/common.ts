@@ -35,7 +35,7 @@ export async function findVersion(db: DbOrTx, model: ModelRow, version: number):
 export function protectedAliasError(model: ModelRow, alias: string): KeelError {
   return new KeelError(
     "CONFLICT",
-    `Alias '${alias}' of model '${model.name}' is protected: it moves only through an approved promotion request (POST …/versions/{version}/approval-requests with target '${alias}').`,
+    `Alias '${alias}' of model '${model.name}' is protected: it moves only through an approved promotion request (POST …/versions/{version}/approval-requests with alias '${alias}').`,
     [{ path: "alias", message: "is protected: needs an approved promotion request" }],
   );
 }
