@@ -21,3 +21,4 @@ export * from "./schemas/datasets";
 export * from "./schemas/experiments";
 export * from "./schemas/registry";
 export * from "./schemas/approvals";
+export * from "./schemas/deployments";

@@ -1,4 +1,5 @@
 import { approvalsRouter } from "./routers/approvals";
+import { deploymentsRouter } from "./routers/deployments";
 import { membersRouter, projectsRouter, tokensRouter } from "./routers/projects";
 import { datasetsRouter } from "./routers/datasets";
 import { experimentsRouter } from "./routers/experiments";
@@ -18,6 +19,7 @@ export const appRouter = createTRPCRouter({
   experiments: experimentsRouter,
   registry: registryRouter,
   approvals: approvalsRouter,
+  deployments: deploymentsRouter,
 });
 
 export type AppRouter = typeof appRouter;

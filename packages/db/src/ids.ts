@@ -21,6 +21,7 @@ export const ID_PREFIX = {
   approvalRequest: "apr",
   approvalDecision: "apd",
   notification: "ntf",
+  deployment: "dep",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

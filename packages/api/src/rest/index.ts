@@ -120,6 +120,7 @@ const SUCCESS_STATUS: { method: string; path: RegExp; status: number }[] = [
   { method: "POST", path: /^\/projects\/[^/]+\/models\/[^/]+\/versions\/?$/, status: 201 },
   { method: "POST", path: /^\/projects\/[^/]+\/models\/[^/]+\/versions\/[^/]+\/approval-requests\/?$/, status: 201 },
   { method: "POST", path: /^\/projects\/[^/]+\/approvals\/[^/]+\/decisions\/?$/, status: 201 },
+  { method: "POST", path: /^\/projects\/[^/]+\/deployments\/?$/, status: 201 },
 ];
 
 function successStatus(method: string, subpath: string): number | undefined {

@@ -7,3 +7,4 @@ export * from "./datasets";
 export * from "./experiments";
 export * from "./registry";
 export * from "./approvals";
+export * from "./deployments";
