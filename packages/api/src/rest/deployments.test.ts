@@ -10,7 +10,7 @@ import { createToken } from "../services/tokens";
 import { createModel, registerModelVersion } from "../services/registry/index";
 import { setupRegistryWorld, type RegistryWorld } from "../services/registry/test-support";
 import { setupFixture, type Fixture } from "../testing";
-import { handleRestRequest } from "./index";
+import { errorOf, errorPaths, restClient } from "./test-client";
 
 let fx: Fixture;
 let w: RegistryWorld;
@@ -32,28 +32,8 @@ afterAll(async () => {
   await fx.destroy();
 });
 
-const BASE = "http://keel.test/api/v1";
-interface Reply {
-  status: number;
-  body: Record<string, unknown>;
-}
-async function call(p: string, init: { method?: string; token?: string; json?: unknown } = {}): Promise<Reply> {
-  const headers = new Headers();
-  if (init.token) headers.set("authorization", `Bearer ${init.token}`);
-  let body: string | undefined;
-  if (init.json !== undefined) {
-    headers.set("content-type", "application/json");
-    body = JSON.stringify(init.json);
-  }
-  const res = await handleRestRequest(new Request(`${BASE}${p}`, { method: init.method ?? "GET", headers, body }), { db: fx.kdb.db, driver: fx.kdb.driver, artifacts: fx.artifacts });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
-
-function errorOf(r: Reply): { code: string; message: string; details: { path?: string; message: string }[] } {
-  return r.body.error as { code: string; message: string; details: { path?: string; message: string }[] };
-}
-const paths = (r: Reply): (string | undefined)[] => errorOf(r).details.map((d) => d.path);
+const call = restClient(() => fx);
+const paths = errorPaths;
 
 describe(`deployments over REST (${testDriver()})`, { timeout: 60_000 }, () => {
   const deps = "/projects/demo/deployments";

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createQueue, type PgBoss } from "../jobs/queue";
 import { createToken } from "../services/tokens";
 import { auditCount, setupFixture, type Fixture } from "../testing";
-import { handleRestRequest } from "./index";
+import { restClient } from "./test-client";
 
 let fx: Fixture;
 let boss: PgBoss;
@@ -28,23 +28,7 @@ afterAll(async () => {
   await fx.destroy();
 });
 
-const BASE = "http://keel.test/api/v1";
-async function call(p: string, init: { method?: string; token?: string; json?: unknown; body?: string | Buffer; contentType?: string } = {}): Promise<{ status: number; body: Record<string, unknown> }> {
-  const headers = new Headers();
-  if (init.token) headers.set("authorization", `Bearer ${init.token}`);
-  let body = init.body;
-  if (init.json !== undefined) {
-    headers.set("content-type", "application/json");
-    body = JSON.stringify(init.json);
-  } else if (init.contentType) headers.set("content-type", init.contentType);
-  const res = await handleRestRequest(new Request(`${BASE}${p}`, { method: init.method ?? "GET", headers, body, duplex: "half" }), {
-    db: fx.kdb.db,
-    driver: fx.kdb.driver,
-    artifacts: fx.artifacts,
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
+const call = restClient(() => fx);
 
 describe("experiments over REST", { timeout: 60_000 }, () => {
   it("creates an experiment (201) and launches a training run (202, queued)", async () => {

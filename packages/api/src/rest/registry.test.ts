@@ -8,7 +8,8 @@ import { testDriver } from "@keel/db/testing";
 import { createToken } from "../services/tokens";
 import { setupRegistryWorld, type RegistryWorld } from "../services/registry/test-support";
 import { auditCount, setupFixture, type Fixture } from "../testing";
-import { handleRestRequest, openApiDocument } from "./index";
+import { openApiDocument } from "./index";
+import { errorOf, restClient } from "./test-client";
 
 let fx: Fixture;
 let w: RegistryWorld;
@@ -27,27 +28,7 @@ afterAll(async () => {
   await fx.destroy();
 });
 
-const BASE = "http://keel.test/api/v1";
-interface Reply {
-  status: number;
-  body: Record<string, unknown>;
-}
-async function call(p: string, init: { method?: string; token?: string; json?: unknown } = {}): Promise<Reply> {
-  const headers = new Headers();
-  if (init.token) headers.set("authorization", `Bearer ${init.token}`);
-  let body: string | undefined;
-  if (init.json !== undefined) {
-    headers.set("content-type", "application/json");
-    body = JSON.stringify(init.json);
-  }
-  const res = await handleRestRequest(new Request(`${BASE}${p}`, { method: init.method ?? "GET", headers, body }), { db: fx.kdb.db, driver: fx.kdb.driver, artifacts: fx.artifacts });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
-
-function errorOf(r: Reply): { code: string; message: string; details: { path?: string; message: string }[] } {
-  return r.body.error as { code: string; message: string; details: { path?: string; message: string }[] };
-}
+const call = restClient(() => fx);
 
 describe(`registry over REST (${testDriver()})`, { timeout: 60_000 }, () => {
   it("creates a model (201) and registers versions from runs (201); errors name the field", async () => {
