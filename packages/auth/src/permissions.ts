@@ -106,6 +106,13 @@ export const PERMISSIONS = {
   "notification.update": { scope: "user", description: "Mark one's in-app notifications as read" },
   "deployment.read": { scope: "project", roles: ALL, description: "See deployments and their traffic" },
   "deployment.write": { scope: "project", roles: BUILDERS, description: "Change deployments, traffic and roll back" },
+  "deployment.predict": { scope: "project", roles: ALL, description: "Send prediction requests to a deployment" },
+  "deployment.feedback": { scope: "project", roles: NOT_VIEWER, description: "Report ground-truth labels for served predictions" },
+  "registry.score": {
+    scope: "project",
+    roles: BUILDERS,
+    description: "Score a dataset version with a model version (batch scoring), writing a new dataset version",
+  },
   "monitoring.read": { scope: "project", roles: ALL, description: "See drift, performance and alerts" },
   "audit.read": { scope: "project", roles: AUDIT, description: "Read and export the project's audit trail" },
 } as const satisfies Record<string, PermissionDef>;
