@@ -14,14 +14,15 @@ import { createQueue } from "@keel/api/jobs";
 import { requestIdFrom } from "@keel/api/request-id";
 import { createPostgresDb, EmbeddedLockedError, openEmbeddedDb, setRuntimeDb, type KeelDatabase } from "@keel/db";
 import { migrate } from "@keel/db/migrate";
+import { sessionCookieReader } from "@keel/auth/session-cookie";
 import { buildServeApp } from "@keel/serve";
 import { startWorker, type RunningWorker } from "@keel/worker";
 import { ensureAuthSecret, resolvedDataDir, serverEnv } from "./env";
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
 const dev = process.argv.includes("--dev");
-/** Paths answered by the prediction server (Fastify), not by Next.js. */
-const SERVE_PATH = /^\/api\/v1\/projects\/[^/]+\/deployments\/[^/]+\/predict\/?(?:\?.*)?$/;
+/** Paths answered by the prediction server (Fastify), not by Next.js: predict, feedback and its metrics. */
+const SERVE_PATH = /^\/api\/v1\/(?:projects\/[^/]+\/deployments\/[^/]+\/(?:predict|feedback)|serve\/metrics)\/?(?:\?.*)?$/;
 
 async function main(): Promise<void> {
   const env = serverEnv();
@@ -66,7 +67,8 @@ async function main(): Promise<void> {
   if (seedResult && seedResult.created.datasets > 0) await seedDemoExperiment(kdb, { artifacts });
   const worker: RunningWorker | null = env.KEEL_WORKER === "1" ? await startWorker({ kdb, boss }) : null;
 
-  const serve = buildServeApp({ db: kdb.db });
+  // The portal's "try it" form calls predict with the session cookie; the store is the process's.
+  const serve = buildServeApp({ db: kdb.db, artifacts, sessionUserId: sessionCookieReader() });
   await serve.ready();
   if (env.KEEL_SERVE_PORT !== undefined) await serve.listen({ port: env.KEEL_SERVE_PORT, host: env.HOST });
 
@@ -105,7 +107,8 @@ async function main(): Promise<void> {
     server.closeAllConnections();
     await worker?.stop({ timeoutMs: 10_000 }).catch((err: unknown) => console.error("keel: worker stop failed", err));
     await boss.stop({ graceful: true, wait: true, timeout: 5_000 }).catch(() => undefined);
-    await serve.close().catch(() => undefined);
+    // Closing the prediction server waits for shadow copies and writes the buffered prediction log.
+    await serve.close().catch((err: unknown) => console.error("keel: prediction server close failed", err));
     await admin?.close().catch(() => undefined);
     await app.close().catch(() => undefined);
     await kdb.close();

@@ -7,6 +7,7 @@
 import { datasetProfileBench } from "./dataset-profile";
 import { metricIngestBench } from "./metric-ingest";
 import { runsQueryBench } from "./runs-query";
+import { servingBench } from "./serving";
 import { trainingBench } from "./training";
 
 const BENCHES: Record<string, (opts: { rows?: number }) => Promise<Record<string, number | string>>> = {
@@ -14,6 +15,7 @@ const BENCHES: Record<string, (opts: { rows?: number }) => Promise<Record<string
   training: trainingBench,
   "metric-ingest": metricIngestBench,
   "runs-query": runsQueryBench,
+  serving: servingBench,
 };
 
 const args = process.argv.slice(2);

@@ -33,7 +33,7 @@ describe("prediction server plumbing", () => {
     expect(bad.json()).toEqual({ error: { code: "UNAUTHORIZED", message: "The API token is unknown.", details: [] } });
     const res = await app.inject({ method: "POST", url, payload: { instances: [] }, headers: { authorization: `Bearer ${token}` } });
     expect(res.statusCode).toBe(404);
-    expect(res.json()).toEqual({ error: { code: "NOT_FOUND", message: "No deployment 'fraud' in project 'demo'.", details: [] } });
+    expect(res.json()).toEqual({ error: { code: "NOT_FOUND", message: "No deployment 'fraud' in project 'demo'.", details: [{ path: "deployment", message: "no deployment 'fraud'" }] } });
     expect(res.headers["x-request-id"]).toBeTruthy();
   });
 

@@ -1,23 +1,116 @@
 /**
  * The prediction server: a lean Fastify process, no Next.js on the hot path (DESIGN.md says why).
- * This release carries its plumbing — request ids, bearer-token auth, the error shape, health;
- * the model cache, micro-batching and the prediction log arrive with deployments.
+ *
+ * - `POST /api/v1/projects/:project/deployments/:deployment/predict` — bearer token or the
+ *   portal's session cookie → `deployment.predict` → the deployment's cached routes (ModelCache:
+ *   loaded once per version, hot-swapped when the traffic changes) → the request checked against
+ *   the chosen live version's signature (400 listing every problem, nothing logged) → predict
+ *   (single rows are micro-batched across concurrent requests) → `{predictions, probabilities?,
+ *   modelVersion, requestId}`. Shadow routes get a copy AFTER the response; their answers are
+ *   only logged (mode `shadow`).
+ * - `POST …/feedback` — `{items:[{requestId, index?, actual}]}` → `deployment.feedback`.
+ * - `GET /metrics` and `GET /api/v1/serve/metrics` — counters of the log buffer, the model cache
+ *   and predictions (JSON, no names).
+ * - Every answered row goes to the prediction log through a bounded buffer written in batches
+ *   off the response path (full → dropped and counted); `app.close()` waits for shadow copies,
+ *   then flushes it.
  */
-import { getHealth, KeelError, toRestError, type Actor } from "@keel/api";
+import { createHash } from "node:crypto";
+import { artifactStoreOf, getHealth, KeelError, toRestError, type Actor, type ServiceContext } from "@keel/api";
 import { requestIdFrom } from "@keel/api/request-id";
 import { authenticateRequest } from "@keel/api/rest";
+import { routeRequest } from "@keel/api/services/deployments";
+import {
+  currentRevisionOf,
+  loadServingRevision,
+  loadVersionPredictor,
+  resolveServingDeployment,
+  submitFeedback,
+  writePredictionLog,
+  type FeedbackResult,
+  type PredictionLogEntry,
+  type ServingDeployment,
+} from "@keel/api/services/serving";
 import type { Db } from "@keel/db";
+import { chooseBackend } from "@keel/ml/backend";
+import { type BufferStats, type Prediction, parsePredictRequest, PredictInputError, type Signature } from "@keel/ml/serving";
+import type { ArtifactStore } from "@keel/storage";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import { createLogBuffer } from "./prediction-log";
+import { type CachedRoute, type LoadedVersion, ModelCache, type ModelCacheStats, type Row } from "./model-cache";
 
 declare module "fastify" {
   interface FastifyRequest {
     actor: Actor | null;
+    /** Work to start once the response is sent (shadow copies). */
+    afterResponse: (() => Promise<void>) | null;
   }
+}
+
+export interface PredictionLogOptions {
+  /** Most rows held in memory waiting to be written (beyond: dropped and counted). Default 100,000. */
+  capacity?: number;
+  /** Background write period (ms). Default 250. */
+  flushEveryMs?: number;
+  /** Most rows per INSERT. Default 1,000. */
+  maxBatch?: number;
+  /** Replaces the database write (tests use it to make the log slow or failing). */
+  write?: (entries: PredictionLogEntry[]) => Promise<void>;
 }
 
 export interface ServeOptions {
   db: Db;
   logger?: boolean;
+  /** Where model artifacts are read; default the process's store. */
+  artifacts?: ArtifactStore;
+  /** The portal's session (cookie) → user id; lets the portal's "try it" form call predict. */
+  sessionUserId?: (headers: Headers) => Promise<string | null>;
+  /** Random source in [0, 1) for traffic splits (tests seed it). Default Math.random. */
+  random?: () => number;
+  /**
+   * Micro-batching of single-row requests. Default { maxWaitMs: 1, maxBatch: 64, soloBypass: false }.
+   * soloBypass: a single row predicted while no other predict request is in flight skips the
+   * batcher's wait (lower latency at low load; at concurrency the handler rarely overlaps another
+   * one, so it also mostly disables batching — hence off by default).
+   */
+  batch?: { maxWaitMs?: number; maxBatch?: number; soloBypass?: boolean };
+  log?: PredictionLogOptions;
+  /** Most rows one predict request may carry. Default 10,000. */
+  maxRows?: number;
+  /**
+   * How long (ms) a predict caller's credential → (actor, access, deployment) resolution is
+   * reused, so the hot path does not query the database. Revoking a token or a membership, or a
+   * traffic change, takes effect within this time. Default 1,000; 0 turns it off.
+   */
+  resolveCacheMs?: number;
+}
+
+export interface ServeStats {
+  requests: { answered: number; rows: number; rejected: number; failed: number };
+  predict: { calls: number; rows: number };
+  shadow: { copies: number; rows: number; failed: number; pending: number };
+  cache: ModelCacheStats;
+  log: BufferStats;
+}
+
+/** What the serve app carries besides Fastify's API. */
+export interface ServeRuntime {
+  /** Re-checks every cached deployment's current revision and waits for the swaps. */
+  refresh(): Promise<void>;
+  stats(): ServeStats;
+  /** Writes the buffered prediction log now. */
+  flushLog(): Promise<void>;
+  /** Waits for the shadow copies started so far. */
+  settleShadows(): Promise<void>;
+}
+
+export type ServeApp = FastifyInstance & { serving: ServeRuntime };
+
+let backendChoice: Promise<unknown> | undefined;
+/** TensorFlow.js's backend is chosen once per process, before the first model loads (the worker does the same). */
+function backendOnce(): Promise<unknown> {
+  backendChoice ??= chooseBackend();
+  return backendChoice;
 }
 
 function headersOf(req: FastifyRequest): Headers {
@@ -29,21 +122,113 @@ function headersOf(req: FastifyRequest): Headers {
   return h;
 }
 
-export function buildServeApp(opts: ServeOptions): FastifyInstance {
+function clientIp(req: FastifyRequest): string | null {
+  const fwd = req.headers["x-forwarded-for"];
+  const first = (Array.isArray(fwd) ? fwd[0] : fwd)?.split(",")[0]?.trim();
+  return first || req.ip || null;
+}
+
+/** Probabilities in the signature's label order (the model's output order). */
+function probabilityRow(signature: Signature, p: Prediction): number[] | null {
+  if (!p.probabilities) return null;
+  const probs = p.probabilities;
+  return (signature.output.labels ?? []).map((l) => probs[String(l)] ?? Number.NaN);
+}
+
+function outputsOf(p: Prediction): PredictionLogEntry["outputs"] {
+  return p.probabilities ? { prediction: p.prediction, probabilities: p.probabilities } : { prediction: p.prediction };
+}
+
+export function buildServeApp(opts: ServeOptions): ServeApp {
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: 10 * 1024 * 1024,
     genReqId: (req) => requestIdFrom(req.headers["x-request-id"]),
   });
+  const random = opts.random ?? Math.random;
+  const store = (): ArtifactStore => opts.artifacts ?? artifactStoreOf({});
+  const counters = {
+    requests: { answered: 0, rows: 0, rejected: 0, failed: 0 },
+    predict: { calls: 0, rows: 0 },
+    shadow: { copies: 0, rows: 0, failed: 0 },
+  };
+  const warn = (message: string, error: unknown): void => {
+    app.log.warn({ err: error }, message);
+  };
+
+  const cache = new ModelCache({
+    loadRevision: (deploymentId, revision) => loadServingRevision(opts.db, deploymentId, revision),
+    loadPredictor: async (route) => {
+      await backendOnce();
+      return loadVersionPredictor(store(), { id: route.versionId, version: route.version, signature: route.signature, artifacts: route.artifacts });
+    },
+    currentRevision: (deploymentId) => currentRevisionOf(opts.db, deploymentId),
+    batch: { maxWaitMs: opts.batch?.maxWaitMs ?? 1, maxBatch: opts.batch?.maxBatch ?? 64 },
+    onPredict: (_versionId, rows) => {
+      counters.predict.calls += 1;
+      counters.predict.rows += rows;
+    },
+    onError: warn,
+  });
+
+  const write = opts.log?.write ?? ((entries: PredictionLogEntry[]) => writePredictionLog(opts.db, entries));
+  const logBuffer = createLogBuffer<PredictionLogEntry>({
+    capacity: opts.log?.capacity ?? 100_000,
+    flushEveryMs: opts.log?.flushEveryMs ?? 250,
+    maxBatch: opts.log?.maxBatch ?? 1000,
+    write,
+    onError: (error, items) => warn(`prediction log: writing ${items} rows failed; they stay buffered for a retry`, error),
+  });
+
+  const shadows = new Set<Promise<void>>();
+  const settleShadows = async (): Promise<void> => {
+    while (shadows.size > 0) await Promise.all([...shadows]);
+  };
+
+  const runtime: ServeRuntime = {
+    refresh: () => cache.refresh(),
+    stats: () => ({
+      requests: { ...counters.requests },
+      predict: { ...counters.predict },
+      shadow: { ...counters.shadow, pending: shadows.size },
+      cache: cache.stats(),
+      log: logBuffer.stats(),
+    }),
+    flushLog: () => logBuffer.flush(),
+    settleShadows,
+  };
   app.decorateRequest("actor", null);
+  app.decorateRequest("afterResponse", null);
+
   app.addHook("onRequest", async (req, reply) => {
     reply.header("x-request-id", req.id);
   });
-  /** Shared bearer-token auth, the same as the portal's REST API. */
+  app.addHook("onResponse", async (req) => {
+    const task = req.afterResponse;
+    if (!task) return;
+    req.afterResponse = null;
+    const p = task().catch((error: unknown) => {
+      counters.shadow.failed += 1;
+      warn("shadow prediction failed", error);
+    });
+    shadows.add(p);
+    void p.finally(() => shadows.delete(p));
+  });
+  app.addHook("onClose", async () => {
+    await settleShadows();
+    await cache.close();
+    const final = await logBuffer.close();
+    if (final.buffered > 0) app.log.error(`prediction log: ${final.buffered} rows could not be written before closing`);
+  });
+
+  /** Bearer token (as the portal's REST API) or, when configured, the portal's session cookie. */
   const authenticate = async (req: FastifyRequest): Promise<void> => {
-    req.actor = await authenticateRequest({ db: opts.db, headers: headersOf(req) });
-    if (!req.actor) throw new KeelError("UNAUTHORIZED", "Send an API token (Authorization: Bearer …).", [], "authentication");
+    const headers = headersOf(req);
+    const session = opts.sessionUserId;
+    req.actor = await authenticateRequest({ db: opts.db, headers, sessionUserId: session ? () => session(headers) : undefined });
+    if (!req.actor) throw new KeelError("UNAUTHORIZED", "Send an API token (Authorization: Bearer …) or sign in to the portal.", [], "authentication");
   };
+  const serviceContext = (req: FastifyRequest): ServiceContext => ({ db: opts.db, actor: req.actor, requestId: req.id, ip: clientIp(req), artifacts: opts.artifacts });
 
   app.setErrorHandler((err, req, reply) => {
     const fastifyStatus = (err as { statusCode?: number }).statusCode;
@@ -57,6 +242,10 @@ export function buildServeApp(opts: ServeOptions): FastifyInstance {
             : fastifyStatus === 400
               ? new KeelError("BAD_REQUEST", `The request body is not valid JSON: ${err instanceof Error ? err.message : "parse error"}`)
               : err;
+    if (!(keel instanceof KeelError) || keel.status >= 500) {
+      counters.requests.failed += 1;
+      req.log.error({ err }, "request failed");
+    }
     const { status, body } = toRestError(keel);
     void reply.status(status).header("x-request-id", req.id).send(body);
   });
@@ -66,14 +255,135 @@ export function buildServeApp(opts: ServeOptions): FastifyInstance {
   });
 
   app.get("/healthz", async () => getHealth({ db: opts.db, actor: null }));
+  const metrics = async (): Promise<ServeStats> => runtime.stats();
+  app.get("/metrics", metrics);
+  app.get("/api/v1/serve/metrics", metrics);
 
-  app.post<{ Params: { project: string; deployment: string } }>(
-    "/api/v1/projects/:project/deployments/:deployment/predict",
-    { preHandler: authenticate },
-    async (req) => {
-      // Deployments are not part of this release: no deployment can exist yet.
-      throw new KeelError("NOT_FOUND", `No deployment '${req.params.deployment}' in project '${req.params.project}'.`);
-    },
-  );
-  return app;
+  /** Logs one version's answers (never awaited: the buffer writes in the background). */
+  const logRows = (entry: Omit<PredictionLogEntry, "rowIndex" | "inputs" | "outputs">, rows: Row[], predictions: Prediction[]): void => {
+    rows.forEach((row, i) => {
+      const p = predictions[i];
+      if (p) logBuffer.push({ ...entry, rowIndex: i, inputs: row, outputs: outputsOf(p) });
+    });
+  };
+
+  /** A shadow copy: parsed against the shadow version's own signature, answered, logged. */
+  const shadowCopy = (route: CachedRoute, body: unknown, base: Omit<PredictionLogEntry, "rowIndex" | "inputs" | "outputs" | "modelVersionId" | "modelVersion" | "mode" | "latencyMs" | "createdAt">) => async (): Promise<void> => {
+    const loaded: LoadedVersion = route.loaded;
+    if (!loaded.acquire()) return;
+    try {
+      const started = performance.now();
+      let rows: Row[];
+      try {
+        rows = parsePredictRequest(body, loaded.signature, { maxRows: opts.maxRows });
+      } catch (error) {
+        if (error instanceof PredictInputError) {
+          counters.shadow.failed += 1;
+          return;
+        }
+        throw error;
+      }
+      const predictions = await loaded.predict(rows);
+      counters.shadow.copies += 1;
+      counters.shadow.rows += rows.length;
+      logRows({ ...base, modelVersionId: loaded.versionId, modelVersion: loaded.version, mode: "shadow", latencyMs: performance.now() - started, createdAt: new Date() }, rows, predictions);
+    } finally {
+      loaded.release();
+    }
+  };
+
+  /** Successful predict resolutions by (credential, project, deployment), for resolveCacheMs. */
+  const resolveCacheMs = opts.resolveCacheMs ?? 1000;
+  const resolved = new Map<string, { actor: Actor; deployment: ServingDeployment; until: number }>();
+  const resolveKey = (req: FastifyRequest): string | null => {
+    const credential = req.headers.authorization ?? (opts.sessionUserId ? req.headers.cookie : undefined);
+    if (!credential || resolveCacheMs <= 0) return null;
+    const digest = createHash("sha256").update(credential).digest("base64url");
+    return digest;
+  };
+
+  const soloBypass = opts.batch?.soloBypass ?? false;
+  let predictsInFlight = 0;
+
+  app.post<{ Params: { project: string; deployment: string } }>("/api/v1/projects/:project/deployments/:deployment/predict", async (req) => {
+    predictsInFlight += 1;
+    try {
+      return await predict(req);
+    } finally {
+      predictsInFlight -= 1;
+    }
+  });
+
+  const predict = async (req: FastifyRequest<{ Params: { project: string; deployment: string } }>) => {
+    const started = performance.now();
+    const key = resolveKey(req);
+    const fullKey = key === null ? null : `${key}\n${req.params.project}\n${req.params.deployment.toLowerCase()}`;
+    const hit = fullKey === null ? undefined : resolved.get(fullKey);
+    let deployment: ServingDeployment;
+    if (hit && hit.until > Date.now()) {
+      req.actor = hit.actor;
+      deployment = hit.deployment;
+    } else {
+      await authenticate(req);
+      deployment = await resolveServingDeployment(serviceContext(req), req.params.project, req.params.deployment, "deployment.predict");
+      if (fullKey !== null && req.actor) {
+        if (resolved.size >= 10_000) resolved.clear();
+        resolved.set(fullKey, { actor: req.actor, deployment, until: Date.now() + resolveCacheMs });
+      }
+    }
+    const state = await cache.get(deployment);
+    const decision = routeRequest(state.routes, random);
+    const live = decision.live.loaded;
+    if (!live.acquire()) throw new KeelError("INTERNAL_SERVER_ERROR", "The model version was being unloaded; retry the request.");
+    let rows: Row[];
+    let predictions: Prediction[];
+    try {
+      try {
+        rows = parsePredictRequest(req.body, live.signature, { maxRows: opts.maxRows });
+      } catch (error) {
+        if (error instanceof PredictInputError) {
+          counters.requests.rejected += 1;
+          throw new KeelError("BAD_REQUEST", `Invalid prediction request: ${error.message}`, error.details);
+        }
+        throw error;
+      }
+      predictions = await live.predict(rows, soloBypass && predictsInFlight <= 1);
+    } finally {
+      live.release();
+    }
+    const latencyMs = performance.now() - started;
+    const base = { projectId: deployment.projectId, deploymentId: deployment.id, requestId: req.id };
+    logRows({ ...base, modelVersionId: live.versionId, modelVersion: live.version, mode: "live", latencyMs, createdAt: new Date() }, rows, predictions);
+    counters.requests.answered += 1;
+    counters.requests.rows += rows.length;
+    if (decision.shadows.length > 0) {
+      const body: unknown = req.body;
+      const tasks = decision.shadows.map((route) => shadowCopy(route, body, base));
+      req.afterResponse = async () => {
+        await Promise.all(tasks.map((t) => t()));
+      };
+    }
+    const classification = live.signature.output.task !== "regression";
+    const probabilities = classification ? predictions.map((p) => probabilityRow(live.signature, p) ?? []) : undefined;
+    return {
+      predictions: predictions.map((p) => p.prediction),
+      ...(probabilities ? { probabilities } : {}),
+      modelVersion: live.version,
+      requestId: req.id,
+    };
+  };
+
+  app.post<{ Params: { project: string; deployment: string } }>("/api/v1/projects/:project/deployments/:deployment/feedback", { preHandler: authenticate }, async (req): Promise<FeedbackResult> => {
+    const body = req.body;
+    const items: unknown = typeof body === "object" && body !== null && "items" in body ? body.items : undefined;
+    const extra = typeof body === "object" && body !== null ? Object.keys(body).filter((k) => k !== "items") : [];
+    if (extra.length > 0) throw new KeelError("BAD_REQUEST", `Unknown field${extra.length > 1 ? "s" : ""} ${extra.join(", ")}: send {items:[{requestId, index?, actual}]}.`, extra.map((k) => ({ path: k, message: "unknown field" })));
+    return submitFeedback(
+      serviceContext(req),
+      { project: req.params.project, deployment: req.params.deployment, items },
+      { beforeCheck: () => logBuffer.flush() },
+    );
+  });
+
+  return Object.assign(app, { serving: runtime });
 }

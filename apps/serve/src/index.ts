@@ -1,1 +1,1 @@
-export { buildServeApp, type ServeOptions } from "./app";
+export { buildServeApp, type PredictionLogOptions, type ServeApp, type ServeOptions, type ServeRuntime, type ServeStats } from "./app";

@@ -1,4 +1,5 @@
 /** Standalone prediction server for the production shape (DATABASE_URL). */
+import { sessionCookieReader } from "@keel/auth/session-cookie";
 import { createPostgresDb } from "@keel/db";
 import { buildServeApp } from "./app";
 import { serveEnv } from "./env";
@@ -10,7 +11,8 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const kdb = createPostgresDb({ url: env.DATABASE_URL });
-  const app = buildServeApp({ db: kdb.db, logger: true });
+  // Accepts the portal's session cookie as well as API tokens (AUTH_SECRET must be the portal's).
+  const app = buildServeApp({ db: kdb.db, logger: true, sessionUserId: sessionCookieReader() });
   await app.listen({ port: env.KEEL_SERVE_PORT, host: env.KEEL_SERVE_HOST });
   const stop = async (): Promise<void> => {
     await app.close();

@@ -5,6 +5,7 @@ import { datasetsRouter } from "./routers/datasets";
 import { experimentsRouter } from "./routers/experiments";
 import { jobsRouter } from "./routers/jobs";
 import { registryRouter } from "./routers/registry";
+import { scoringRouter } from "./routers/scoring";
 import { systemRouter, usersRouter } from "./routers/system";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
@@ -20,6 +21,7 @@ export const appRouter = createTRPCRouter({
   registry: registryRouter,
   approvals: approvalsRouter,
   deployments: deploymentsRouter,
+  scoring: scoringRouter,
 });
 
 export type AppRouter = typeof appRouter;

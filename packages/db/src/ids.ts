@@ -22,6 +22,7 @@ export const ID_PREFIX = {
   approvalDecision: "apd",
   notification: "ntf",
   deployment: "dep",
+  batchScore: "bs",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

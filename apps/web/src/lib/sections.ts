@@ -28,29 +28,28 @@ export const SECTION_INFO: Record<SectionKey, SectionInfo> = {
     built: true,
     willHold:
       "Experiments grouping training runs launched on the worker or logged from elsewhere: parameters, metric histories, evaluations (confusion matrix, ROC and PR curves, residuals) and hyperparameter sweeps.",
-    meanwhile:
-      "Training arrives in a later release, after datasets. The REST contract for runs is described at /api/v1/openapi.json as endpoints are added.",
+    meanwhile: "Create an experiment, then launch a run on a dataset version.",
   },
   models: {
     purpose: "The model registry: versions, aliases and model cards.",
-    built: false,
+    built: true,
     willHold:
       "Registered models and their immutable versions (each linked to the run that produced it), aliases such as production, and model cards.",
-    meanwhile: "The registry arrives in a later release, after experiments. Nothing can be registered yet.",
+    meanwhile: "Create a model, then register a version from a succeeded run.",
   },
   approvals: {
     purpose: "Requests to promote a model version, with evidence and decisions.",
-    built: false,
+    built: true,
     willHold:
       "Requests to promote a model version to a protected alias such as production, the evidence attached to each (metrics, fairness, data checks) and the approver's decision with a comment.",
-    meanwhile: "Approvals arrive with the model registry. Approvers and owners will decide requests here.",
+    meanwhile: "Data scientists request promotion from a version's page; approvers decide here.",
   },
   deployments: {
     purpose: "Which model versions serve predictions, and their traffic.",
-    built: false,
+    built: true,
     willHold:
       "Deployments of approved model versions with live and shadow traffic splits, their history (what served when), predictions, feedback and rollbacks.",
-    meanwhile: "Deployments arrive after approvals. The prediction server is not reachable from the portal yet.",
+    meanwhile: "Create a deployment of a registered model, then send predictions to it from its page or over REST.",
   },
   monitoring: {
     purpose: "Drift, performance against feedback, and alerts.",

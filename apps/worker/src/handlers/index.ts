@@ -1,4 +1,5 @@
 import { noopHandler } from "./noop";
+import { batchScoreHandler } from "./score";
 import { trainHandler } from "./train";
 import type { JobHandlers } from "./types";
 
@@ -8,4 +9,5 @@ export type { JobContext, JobHandler, JobHandlers } from "./types";
 export const HANDLERS: JobHandlers = {
   noop: noopHandler,
   train: trainHandler,
+  "batch-score": batchScoreHandler,
 };

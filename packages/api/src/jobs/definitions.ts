@@ -49,6 +49,15 @@ export const ZTrainPayload = z.strictObject({
 });
 export type TrainPayload = z.infer<typeof ZTrainPayload>;
 
+/** The longest a batch-scoring attempt may run before it is failed and retried (2 h). */
+export const BATCH_SCORE_MAX_SECONDS = 2 * 60 * 60;
+
+export const ZBatchScorePayload = z.strictObject({
+  /** The batch score to run (`bs_…`); the model version, input and output are read from its row. */
+  batchScoreId: z.string().regex(/^bs_[0-9a-z]{26}$/, "must be a batch score id (bs_…)"),
+});
+export type BatchScorePayload = z.infer<typeof ZBatchScorePayload>;
+
 /**
  * Every job type Keel runs. The key is the type and the pg-boss queue name. Adding a type is one
  * entry here plus its handler in apps/worker/src/handlers (the worker's handler map is typed
@@ -74,6 +83,17 @@ export const JOB_DEFINITIONS = {
     retryDelay: 0,
     retryBackoff: false,
     expireInSeconds: TRAIN_MAX_SECONDS + 300,
+  }),
+  "batch-score": defineJob({
+    description:
+      "Scores every row of a dataset version with a registered model version and writes the rows with their predictions as a new version of the output dataset.",
+    payload: ZBatchScorePayload,
+    // A failed attempt (a storage or database error) is tried again; the output is content-addressed
+    // and the batch score's row says whether it already succeeded, so a retry never writes twice.
+    retryLimit: 2,
+    retryDelay: 10,
+    retryBackoff: true,
+    expireInSeconds: BATCH_SCORE_MAX_SECONDS + 300,
   }),
 } as const satisfies Record<string, JobDefinition>;
 

@@ -56,32 +56,32 @@ describe(`approvals over REST (${testDriver()})`, { timeout: 60_000 }, () => {
   });
 
   it("creates a request (201) with frozen evidence; errors name the field", async () => {
-    const created = await call(`${model}/versions/1/approval-requests`, { method: "POST", token: scientist, json: { alias: "production", justification: "first release" } });
-    expect(created).toMatchObject({ status: 201, body: { status: "pending", version: 1, alias: "production", requestedBy: { name: "Dana Scientist" }, evidence: { gatesPassed: true, current: null } } });
+    const created = await call(`${model}/versions/1/approval-requests`, { method: "POST", token: scientist, json: { target: "production", justification: "first release" } });
+    expect(created).toMatchObject({ status: 201, body: { status: "pending", version: 1, target: "production", requestedBy: { name: "Dana Scientist" }, evidence: { gatesPassed: true, current: null } } });
     const id = created.body.id as string;
     expect(id).toMatch(/^apr_/);
-    const dup = await call(`${model}/versions/1/approval-requests`, { method: "POST", token: scientist, json: { alias: "production", justification: "again" } });
+    const dup = await call(`${model}/versions/1/approval-requests`, { method: "POST", token: scientist, json: { target: "production", justification: "again" } });
     expect(dup.status).toBe(409);
     expect(errorOf(dup)).toMatchObject({ code: "CONFLICT", details: [{ path: "version" }] });
-    const noWhy = await call(`${model}/versions/2/approval-requests`, { method: "POST", token: scientist, json: { alias: "production" } });
+    const noWhy = await call(`${model}/versions/2/approval-requests`, { method: "POST", token: scientist, json: { target: "production" } });
     expect(noWhy.status).toBe(400);
     expect(paths(noWhy)).toContain("justification");
-    const unprotected = await call(`${model}/versions/2/approval-requests`, { method: "POST", token: scientist, json: { alias: "staging", justification: "x" } });
+    const unprotected = await call(`${model}/versions/2/approval-requests`, { method: "POST", token: scientist, json: { target: "staging", justification: "x" } });
     expect(unprotected.status).toBe(400);
-    expect(paths(unprotected)).toContain("alias");
-    expect((await call(`${model}/versions/9/approval-requests`, { method: "POST", token: scientist, json: { alias: "production", justification: "x" } })).status).toBe(404);
-    expect((await call(`${model}/versions/2/approval-requests`, { method: "POST", token: manager, json: { alias: "production", justification: "x" } })).status).toBe(403);
-    expect((await call(`${model}/versions/2/approval-requests`, { method: "POST", json: { alias: "production", justification: "x" } })).status).toBe(401);
+    expect(paths(unprotected)).toContain("target");
+    expect((await call(`${model}/versions/9/approval-requests`, { method: "POST", token: scientist, json: { target: "production", justification: "x" } })).status).toBe(404);
+    expect((await call(`${model}/versions/2/approval-requests`, { method: "POST", token: manager, json: { target: "production", justification: "x" } })).status).toBe(403);
+    expect((await call(`${model}/versions/2/approval-requests`, { method: "POST", json: { target: "production", justification: "x" } })).status).toBe(401);
 
-    expect(await call(`/projects/demo/approvals/${id}`, { token: manager })).toMatchObject({ status: 200, body: { id, decisions: [] } });
-    expect((await call(`/projects/demo/approvals/${id}`, { token: viewer })).status).toBe(403);
-    const missing = await call("/projects/demo/approvals/apr_00000000000000000000000000", { token: manager });
+    expect(await call(`/projects/demo/approval-requests/${id}`, { token: manager })).toMatchObject({ status: 200, body: { id, decisions: [] } });
+    expect((await call(`/projects/demo/approval-requests/${id}`, { token: viewer })).status).toBe(403);
+    const missing = await call("/projects/demo/approval-requests/apr_00000000000000000000000000", { token: manager });
     expect(missing.status).toBe(404);
     expect(paths(missing)).toContain("request");
-    const badId = await call("/projects/demo/approvals/nope", { token: manager });
+    const badId = await call("/projects/demo/approval-requests/nope", { token: manager });
     expect(badId.status).toBe(400);
     expect(paths(badId)).toContain("request");
-    expect(idsOf(await call("/projects/demo/approvals?status=pending", { token: manager }))).toEqual([id]);
+    expect(idsOf(await call("/projects/demo/approval-requests?status=pending", { token: manager }))).toEqual([id]);
 
     expect(idsOf(await call("/approvals/inbox", { token: manager }))).toEqual([id]);
     expect(idsOf(await call("/approvals/inbox", { token: scientist }))).toEqual([]);
@@ -90,7 +90,7 @@ describe(`approvals over REST (${testDriver()})`, { timeout: 60_000 }, () => {
 
   it("decides (201) with a mandatory comment; the requester and other roles are refused; decided is 409", async () => {
     const [req] = (await call("/approvals/inbox", { token: manager })).body.items as { id: string }[];
-    const url = `/projects/demo/approvals/${req?.id ?? ""}/decisions`;
+    const url = `/projects/demo/approval-requests/${req?.id ?? ""}/decision`;
     const noComment = await call(url, { method: "POST", token: manager, json: { decision: "approve" } });
     expect(noComment.status).toBe(400);
     expect(paths(noComment)).toContain("comment");
@@ -108,14 +108,14 @@ describe(`approvals over REST (${testDriver()})`, { timeout: 60_000 }, () => {
 
   it("refuses the requester on their own request (403 naming the request), even with the approver role", async () => {
     expect((await call(`${model}/approval-policy`, { method: "PUT", token: owner, json: { approverRole: "owner" } })).status).toBe(200);
-    const created = await call(`${model}/versions/2/approval-requests`, { method: "POST", token: owner, json: { alias: "production", justification: "my own" } });
+    const created = await call(`${model}/versions/2/approval-requests`, { method: "POST", token: owner, json: { target: "production", justification: "my own" } });
     expect(created.status).toBe(201);
-    const self = await call(`/projects/demo/approvals/${created.body.id as string}/decisions`, { method: "POST", token: owner, json: { decision: "approve", comment: "lgtm" } });
+    const self = await call(`/projects/demo/approval-requests/${created.body.id as string}/decision`, { method: "POST", token: owner, json: { decision: "approve", comment: "lgtm" } });
     expect(self.status).toBe(403);
     expect(errorOf(self)).toMatchObject({ code: "FORBIDDEN", details: [{ path: "request" }] });
     expect(errorOf(self).message).toMatch(/requester can never approve/);
     // Withdrawing: only the requester, only while pending.
-    const wd = `/projects/demo/approvals/${created.body.id as string}/withdraw`;
+    const wd = `/projects/demo/approval-requests/${created.body.id as string}/withdraw`;
     expect((await call(wd, { method: "POST", token: scientist, json: {} })).status).toBe(403);
     expect((await call(wd, { method: "POST", token: owner, json: {} })).body).toMatchObject({ status: "withdrawn" });
     const twice = await call(wd, { method: "POST", token: owner, json: {} });

@@ -64,6 +64,26 @@ export interface RestHandlerOptions {
   limits?: ServiceContext["limits"];
 }
 
+/**
+ * Optimistic concurrency over REST: a PUT's `If-Match: "<revision>"` header becomes the input's
+ * `ifMatch` (procedures that take it answer 412 when the entity moved on). A header that is not
+ * a revision number is a 400 from the input check, naming `ifMatch`.
+ */
+async function withIfMatch(req: Request): Promise<Request> {
+  const header = req.headers.get("if-match");
+  if (req.method !== "PUT" || header === null) return req;
+  const text = await req.text();
+  let body: unknown = {};
+  try {
+    body = text.trim() === "" ? {} : JSON.parse(text);
+  } catch {
+    return new Request(req, { body: text });
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return new Request(req, { body: text });
+  const ifMatch = header.trim().replace(/^W\//, "").replace(/^"(.*)"$/, "$1");
+  return new Request(req, { body: JSON.stringify({ ...body, ifMatch }) });
+}
+
 /** Handles one /api/v1 request. */
 export async function handleRestRequest(req: Request, opts: RestHandlerOptions): Promise<Response> {
   const requestId = requestIdOf(req.headers);
@@ -89,7 +109,7 @@ export async function handleRestRequest(req: Request, opts: RestHandlerOptions):
   const res = await createOpenApiFetchHandler({
     endpoint: REST_BASE,
     router: appRouter,
-    req,
+    req: await withIfMatch(req),
     createContext: () => createTRPCContext({ db: opts.db, driver: opts.driver, actor, requestId, ip, artifacts: opts.artifacts, limits: opts.limits }),
   });
   const headers = new Headers(res.headers);
@@ -119,8 +139,9 @@ const SUCCESS_STATUS: { method: string; path: RegExp; status: number }[] = [
   { method: "POST", path: /^\/projects\/[^/]+\/models\/?$/, status: 201 },
   { method: "POST", path: /^\/projects\/[^/]+\/models\/[^/]+\/versions\/?$/, status: 201 },
   { method: "POST", path: /^\/projects\/[^/]+\/models\/[^/]+\/versions\/[^/]+\/approval-requests\/?$/, status: 201 },
-  { method: "POST", path: /^\/projects\/[^/]+\/approvals\/[^/]+\/decisions\/?$/, status: 201 },
+  { method: "POST", path: /^\/projects\/[^/]+\/approval-requests\/[^/]+\/decision\/?$/, status: 201 },
   { method: "POST", path: /^\/projects\/[^/]+\/deployments\/?$/, status: 201 },
+  { method: "POST", path: /^\/projects\/[^/]+\/models\/[^/]+\/versions\/[^/]+\/batch-scores\/?$/, status: 202 },
 ];
 
 function successStatus(method: string, subpath: string): number | undefined {

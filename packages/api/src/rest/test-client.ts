@@ -18,6 +18,8 @@ export interface CallInit {
   /** A raw body (uploads) with `contentType`. */
   body?: string | Buffer;
   contentType?: string;
+  /** Extra request headers (e.g. If-Match). */
+  headers?: Record<string, string>;
 }
 
 /** `call(path, init)` against the fixture's database and store; `fixture` is read at call time. */
@@ -26,6 +28,7 @@ export function restClient(fixture: () => Fixture): (path: string, init?: CallIn
     const fx = fixture();
     const headers = new Headers();
     if (init.token) headers.set("authorization", `Bearer ${init.token}`);
+    for (const [k, v] of Object.entries(init.headers ?? {})) headers.set(k, v);
     let body = init.body;
     if (init.json !== undefined) {
       headers.set("content-type", "application/json");

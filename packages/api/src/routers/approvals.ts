@@ -30,7 +30,7 @@ import { procedure } from "../trpc";
 const tags = ["approvals"];
 const p = "/projects/{project}";
 const model = `${p}/models/{model}`;
-const request = `${p}/approvals/{request}`;
+const request = `${p}/approval-requests/{request}`;
 
 /** The approval workflow: policies, promotion requests, decisions, the inbox and notifications. */
 export const approvalsRouter = {
@@ -53,7 +53,7 @@ export const approvalsRouter = {
     .output(ZApprovalRequest)
     .mutation(({ ctx, input }) => requestPromotion(ctx, input)),
   list: procedure
-    .meta({ permission: "approval.read", openapi: { method: "GET", path: `${p}/approvals`, tags, protect: true } })
+    .meta({ permission: "approval.read", openapi: { method: "GET", path: `${p}/approval-requests`, tags, protect: true } })
     .input(ZListApprovalRequestsInput)
     .output(z.object({ items: z.array(ZApprovalRequest) }))
     .query(async ({ ctx, input }) => ({ items: await listApprovalRequests(ctx, input) })),
@@ -63,7 +63,7 @@ export const approvalsRouter = {
     .output(ZApprovalRequest)
     .query(({ ctx, input }) => getApprovalRequest(ctx, input)),
   decide: procedure
-    .meta({ permission: "approval.decide", openapi: { method: "POST", path: `${request}/decisions`, tags, protect: true, successDescription: "The request after the decision (201)" } })
+    .meta({ permission: "approval.decide", openapi: { method: "POST", path: `${request}/decision`, tags, protect: true, successDescription: "The request after the decision (201)" } })
     .input(ZDecideInput)
     .output(ZApprovalRequest)
     .mutation(({ ctx, input }) => decide(ctx, input)),

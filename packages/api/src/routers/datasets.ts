@@ -7,6 +7,7 @@ import {
   ZDatasetInput,
   ZDatasetList,
   ZDatasetVersion,
+  ZDatasetVersionLineage,
   ZDatasetVersionSummary,
   ZListDatasetsInput,
   ZOverrideQualityInput,
@@ -22,6 +23,7 @@ import {
   createDataset,
   getDataset,
   getDatasetVersion,
+  getDatasetVersionLineage,
   getVersionRows,
   listDatasets,
   listDatasetVersions,
@@ -79,6 +81,11 @@ export const datasetsRouter = {
     .input(ZVersionRowsInput)
     .output(ZVersionRows)
     .query(({ ctx, input }) => getVersionRows(ctx, input)),
+  lineage: procedure
+    .meta({ permission: "dataset.read", openapi: { method: "GET", path: `${base}/{dataset}/versions/{version}/lineage`, tags, protect: true } })
+    .input(ZVersionInput)
+    .output(ZDatasetVersionLineage)
+    .query(({ ctx, input }) => getDatasetVersionLineage(ctx, input)),
   compareVersions: procedure
     .meta({ permission: "dataset.read", openapi: { method: "GET", path: `${base}/{dataset}/compare`, tags, protect: true } })
     .input(ZCompareVersionsInput)

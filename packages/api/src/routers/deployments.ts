@@ -3,15 +3,30 @@ import { z } from "zod";
 import { ZProjectInput } from "../schemas/common";
 import {
   ZCreateDeploymentInput,
+  ZDeployableVersion,
+  ZDeployableVersionsInput,
   ZDeployment,
   ZDeploymentDetail,
   ZDeploymentInput,
   ZDeploymentState,
   ZDeploymentStateInput,
   ZPromoteInput,
+  ZRollbackInput,
   ZSetTrafficInput,
+  ZVersionDeployment,
+  ZVersionDeploymentsInput,
 } from "../schemas/deployments";
-import { createDeployment, deploymentStateAt, getDeployment, listDeployments, promote, rollback, setTraffic } from "../services/deployments/index";
+import {
+  createDeployment,
+  deployableVersions,
+  deploymentsForVersion,
+  deploymentStateAt,
+  getDeployment,
+  listDeployments,
+  promote,
+  rollback,
+  setTraffic,
+} from "../services/deployments/index";
 import { procedure } from "../trpc";
 
 const tags = ["deployments"];
@@ -39,7 +54,7 @@ export const deploymentsRouter = {
     .output(ZDeploymentDetail)
     .query(({ ctx, input }) => getDeployment(ctx, input)),
   setTraffic: procedure
-    .meta({ permission: "deployment.write", openapi: { method: "PUT", path: `${dep}/traffic`, tags, protect: true } })
+    .meta({ permission: "deployment.write", openapi: { method: "PUT", path: dep, tags, protect: true, description: "Replaces the traffic split; send `If-Match: \"<currentRevision>\"` to refuse (412) when someone changed it since" } })
     .input(ZSetTrafficInput)
     .output(ZDeploymentDetail)
     .mutation(({ ctx, input }) => setTraffic(ctx, input)),
@@ -50,12 +65,34 @@ export const deploymentsRouter = {
     .mutation(({ ctx, input }) => promote(ctx, input)),
   rollback: procedure
     .meta({ permission: "deployment.write", openapi: { method: "POST", path: `${dep}/rollback`, tags, protect: true } })
-    .input(ZDeploymentInput)
+    .input(ZRollbackInput)
     .output(ZDeploymentDetail)
     .mutation(({ ctx, input }) => rollback(ctx, input)),
   state: procedure
-    .meta({ permission: "deployment.read", openapi: { method: "GET", path: `${dep}/state`, tags, protect: true } })
+    .meta({ permission: "deployment.read", openapi: { method: "GET", path: `${dep}/history`, tags, protect: true, description: "The revision (traffic split) in force at `at` (now when absent): what served when" } })
     .input(ZDeploymentStateInput)
     .output(ZDeploymentState)
     .query(({ ctx, input }) => deploymentStateAt(ctx, input)),
+  forVersion: procedure
+    .meta({
+      permission: "deployment.read",
+      openapi: { method: "GET", path: `${p}/models/{model}/versions/{version}/deployments`, tags, protect: true, description: "The deployments routing this version now, with the route's mode and weight" },
+    })
+    .input(ZVersionDeploymentsInput)
+    .output(z.object({ items: z.array(ZVersionDeployment) }))
+    .query(async ({ ctx, input }) => ({ items: await deploymentsForVersion(ctx, input) })),
+  deployableVersions: procedure
+    .meta({
+      permission: "deployment.read",
+      openapi: {
+        method: "GET",
+        path: `${p}/models/{model}/deployable-versions`,
+        tags,
+        protect: true,
+        description: "The model's ready versions and whether each may take live traffic in `environment` (production needs approval)",
+      },
+    })
+    .input(ZDeployableVersionsInput)
+    .output(z.object({ items: z.array(ZDeployableVersion) }))
+    .query(async ({ ctx, input }) => ({ items: await deployableVersions(ctx, input) })),
 } satisfies TRPCRouterRecord;

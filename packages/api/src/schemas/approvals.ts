@@ -47,7 +47,8 @@ export type SetApprovalPolicyInput = z.input<typeof ZSetApprovalPolicyInput>;
 
 const ZText = z.string().trim().min(1, "is required").max(5000, "must be at most 5,000 characters");
 
-export const ZRequestPromotionInput = ZModelInput.extend({ version: ZVersionNumber, alias: ZAliasName, justification: ZText });
+/** `target`: the protected alias the version should take (API.md: `{target:"production", justification}`). */
+export const ZRequestPromotionInput = ZModelInput.extend({ version: ZVersionNumber, target: ZAliasName, justification: ZText });
 export type RequestPromotionInput = z.input<typeof ZRequestPromotionInput>;
 
 export const ZApprovalRequestInput = z.object({ project: ZProjectSlug, request: ZApprovalRequestId });
@@ -109,7 +110,8 @@ export const ZApprovalRequest = z.object({
   project: z.string(),
   model: z.string(),
   version: z.number().int(),
-  alias: z.string(),
+  /** The protected alias the request would move. */
+  target: z.string(),
   status: z.enum(["pending", "approved", "rejected", "withdrawn", "stale"]),
   requestedBy: ZUserRef,
   justification: z.string(),

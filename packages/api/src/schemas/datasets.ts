@@ -180,3 +180,85 @@ export const ZUploadOptions = z.object({
   filename: z.string().max(255).optional(),
 });
 export type UploadOptions = z.infer<typeof ZUploadOptions>;
+
+// ── Lineage ───────────────────────────────────────────────────────────────────
+
+/** How many runs the lineage lists (the total is always given). */
+export const LINEAGE_RUN_LIMIT = 100;
+/** How many model versions and batch scores the lineage lists. */
+export const LINEAGE_ITEM_LIMIT = 100;
+
+/** A dataset version named by its dataset and number. */
+export const ZDatasetVersionRef = z.object({ id: z.string(), dataset: z.string(), version: z.number().int() });
+export type DatasetVersionRef = z.infer<typeof ZDatasetVersionRef>;
+
+/** A model version named by its model and number. */
+export const ZLineageModelVersionRef = z.object({ id: z.string(), model: z.string(), version: z.number().int() });
+
+export const ZLineageRun = z.object({
+  id: z.string(),
+  number: z.number().int(),
+  name: z.string(),
+  experiment: z.object({ id: z.string(), name: z.string() }),
+  status: z.enum(["queued", "running", "succeeded", "failed", "cancelled"]),
+  createdAt: ZIsoDate,
+});
+export type LineageRun = z.infer<typeof ZLineageRun>;
+
+export const ZLineageModelVersion = ZLineageModelVersionRef.extend({
+  runId: z.string(),
+  /** The experiment of the run it was registered from (run pages live under it). */
+  experiment: z.object({ id: z.string(), name: z.string() }),
+  status: z.enum(["ready", "archived"]),
+  aliases: z.array(z.string()),
+  createdAt: ZIsoDate,
+});
+export type LineageModelVersion = z.infer<typeof ZLineageModelVersion>;
+
+export const ZLineageDeployment = z.object({
+  name: z.string(),
+  environment: z.enum(["staging", "production"]),
+  model: z.string(),
+  version: z.number().int(),
+  mode: z.enum(["live", "shadow"]),
+  /** Percent of live traffic; null for a shadow route. */
+  percent: z.number().int().nullable(),
+});
+export type LineageDeployment = z.infer<typeof ZLineageDeployment>;
+
+export const ZLineageBatchScoreStatus = z.enum(["queued", "running", "succeeded", "failed"]);
+
+/** A batch score that read this version (and the version it wrote, once it succeeded). */
+export const ZLineageScoredInto = z.object({
+  batchScoreId: z.string(),
+  status: ZLineageBatchScoreStatus,
+  model: ZLineageModelVersionRef,
+  outputDataset: z.string(),
+  output: ZDatasetVersionRef.nullable(),
+  createdAt: ZIsoDate,
+});
+export type LineageScoredInto = z.infer<typeof ZLineageScoredInto>;
+
+/** Where a dataset version came from and where it went: MLflow/W&B-style artifact lineage. */
+export const ZDatasetVersionLineage = z.object({
+  dataset: z.string(),
+  version: z.number().int(),
+  /** Runs that trained on this version, newest first (at most LINEAGE_RUN_LIMIT; `total` counts all). */
+  runs: z.object({ total: z.number().int(), items: z.array(ZLineageRun) }),
+  /** Model versions registered from those runs (or recorded with this dataset version), newest first. */
+  modelVersions: z.array(ZLineageModelVersion),
+  /** Deployments whose current traffic routes to one of those model versions. */
+  deployments: z.array(ZLineageDeployment),
+  /** Set when a batch score wrote this version: what it read and which model version scored it. */
+  derivedFrom: z
+    .object({
+      batchScoreId: z.string(),
+      input: ZDatasetVersionRef,
+      model: ZLineageModelVersionRef,
+      createdAt: ZIsoDate,
+    })
+    .nullable(),
+  /** Batch scores that read this version, newest first. */
+  scoredInto: z.array(ZLineageScoredInto),
+});
+export type DatasetVersionLineage = z.infer<typeof ZDatasetVersionLineage>;

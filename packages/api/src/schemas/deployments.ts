@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { ZIsoDate, ZProjectSlug } from "./common";
 import { ZActorName } from "./datasets";
-import { ZModelName, ZVersionNumber } from "./registry";
+import { ZModelInput, ZModelName, ZModelVersionInput, ZVersionNumber } from "./registry";
 
 /** Deployment names appear in URLs: the same rule as model names. */
 export const ZDeploymentName = z
@@ -18,15 +18,19 @@ export type DeploymentEnvironment = z.infer<typeof ZDeploymentEnvironment>;
 
 export const ZRouteMode = z.enum(["live", "shadow"]);
 
-/** A route as asked for: `live` with an integer percent weight, or `shadow` without a weight. */
+/**
+ * One entry of a deployment's traffic as asked for (API.md: `traffic:[{version, percent, mode?}]`):
+ * `live` with an integer percent of live requests, or `shadow` (a copy of every request) without one.
+ * Stored as a revision's `routes` (`weight` = percent).
+ */
 export const ZRouteInput = z.object({
   version: ZVersionNumber,
   mode: ZRouteMode.default("live"),
-  weight: z.number().int("must be a whole number of percent").min(0, "must be 0 or more").max(100, "must be at most 100").nullable().optional(),
+  percent: z.number().int("must be a whole number of percent").min(0, "must be 0 or more").max(100, "must be at most 100").nullable().optional(),
 });
 export type RouteInput = z.input<typeof ZRouteInput>;
 
-export const ZRoutesInput = z.array(ZRouteInput).min(1, "at least one route is required").max(20, "at most 20 routes");
+export const ZTrafficInput = z.array(ZRouteInput).min(1, "at least one route is required").max(20, "at most 20 routes");
 
 export const ZDeploymentInput = z.object({ project: ZProjectSlug, deployment: ZDeploymentName });
 export type DeploymentInput = z.input<typeof ZDeploymentInput>;
@@ -36,15 +40,28 @@ export const ZCreateDeploymentInput = z.object({
   name: ZDeploymentName,
   model: ZModelName,
   environment: ZDeploymentEnvironment,
-  routes: ZRoutesInput,
+  traffic: ZTrafficInput,
 });
 export type CreateDeploymentInput = z.input<typeof ZCreateDeploymentInput>;
 
-export const ZSetTrafficInput = ZDeploymentInput.extend({ routes: ZRoutesInput });
+/** `ifMatch`: the revision the caller last saw (REST: the `If-Match` header); another change since → 412. */
+export const ZSetTrafficInput = ZDeploymentInput.extend({ traffic: ZTrafficInput, ifMatch: z.coerce.number().int().min(1).optional() });
 export type SetTrafficInput = z.input<typeof ZSetTrafficInput>;
 
 export const ZPromoteInput = ZDeploymentInput.extend({ version: ZVersionNumber });
 export type PromoteInput = z.input<typeof ZPromoteInput>;
+
+/** Rollback with an optional comment (kept in the revision's reason and the audit event). */
+export const ZRollbackInput = ZDeploymentInput.extend({ comment: z.string().trim().max(1000, "must be at most 1,000 characters").optional() });
+export type RollbackInput = z.input<typeof ZRollbackInput>;
+
+/** "Which deployments route traffic to version N of model M": one row per deployment routing it now. */
+export const ZVersionDeploymentsInput = ZModelVersionInput;
+export type VersionDeploymentsInput = z.input<typeof ZVersionDeploymentsInput>;
+
+/** Which versions of a model may be routed in an environment (for pickers). */
+export const ZDeployableVersionsInput = ZModelInput.extend({ environment: ZDeploymentEnvironment });
+export type DeployableVersionsInput = z.input<typeof ZDeployableVersionsInput>;
 
 export const ZDeploymentStateInput = ZDeploymentInput.extend({ at: ZIsoDate.optional() });
 export type DeploymentStateInput = z.input<typeof ZDeploymentStateInput>;
@@ -53,13 +70,13 @@ export const ZDeploymentRoute = z.object({
   versionId: z.string(),
   version: z.number().int(),
   mode: ZRouteMode,
-  weight: z.number().int().nullable(),
+  percent: z.number().int().nullable(),
 });
 export type DeploymentRoute = z.infer<typeof ZDeploymentRoute>;
 
 export const ZDeploymentRevision = z.object({
   revision: z.number().int(),
-  routes: z.array(ZDeploymentRoute),
+  traffic: z.array(ZDeploymentRoute),
   reason: z.string(),
   actor: z.object({ id: z.string().nullable(), name: z.string() }),
   at: ZIsoDate,
@@ -72,7 +89,7 @@ export const ZDeployment = z.object({
   model: z.string(),
   environment: ZDeploymentEnvironment,
   currentRevision: z.number().int(),
-  routes: z.array(ZDeploymentRoute),
+  traffic: z.array(ZDeploymentRoute),
   createdBy: ZActorName,
   createdAt: ZIsoDate,
   updatedAt: ZIsoDate,
@@ -89,3 +106,24 @@ export const ZDeploymentState = z.object({
   revision: ZDeploymentRevision.nullable(),
 });
 export type DeploymentState = z.infer<typeof ZDeploymentState>;
+
+/** A deployment routing a version now (its current revision), with that route's mode and weight. */
+export const ZVersionDeployment = z.object({
+  name: z.string(),
+  environment: ZDeploymentEnvironment,
+  mode: ZRouteMode,
+  percent: z.number().int().nullable(),
+});
+export type VersionDeployment = z.infer<typeof ZVersionDeployment>;
+
+/**
+ * A ready version of the model and whether it may take LIVE traffic in the environment asked for
+ * (always in staging; in production only when approved). Any ready version may be a shadow route.
+ */
+export const ZDeployableVersion = z.object({
+  version: z.number().int(),
+  aliases: z.array(z.string()),
+  liveAllowed: z.boolean(),
+  createdAt: ZIsoDate,
+});
+export type DeployableVersion = z.infer<typeof ZDeployableVersion>;

@@ -8,3 +8,5 @@ export * from "./experiments";
 export * from "./registry";
 export * from "./approvals";
 export * from "./deployments";
+export * from "./serving";
+export * from "./scoring";

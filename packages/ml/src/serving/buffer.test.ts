@@ -34,6 +34,21 @@ describe("createBoundedBuffer", () => {
     await buffer.close();
   });
 
+  it("keeps flushing after idle ticks and empty flushes (an empty drain must not block later ones)", async () => {
+    const { batches, flush } = sink();
+    const buffer = createBoundedBuffer({ capacity: 100, flush, flushEveryMs: 1000, maxBatch: 2 });
+    await vi.advanceTimersByTimeAsync(3000);
+    await buffer.flush();
+    for (let i = 0; i < 3; i++) buffer.push(i);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(batches).toEqual([[0, 1], [2]]);
+    buffer.push(3);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(batches).toEqual([[0, 1], [2], [3]]);
+    expect(flush).toHaveBeenCalledTimes(3);
+    await buffer.close();
+  });
+
   it("starts flushing as soon as maxBatch items wait, and drains in maxBatch chunks", async () => {
     const { batches, flush } = sink();
     const buffer = createBoundedBuffer({ capacity: 100, flush, flushEveryMs: 60_000, maxBatch: 3 });

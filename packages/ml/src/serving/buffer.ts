@@ -64,35 +64,39 @@ export function createBoundedBuffer<T>(options: BoundedBufferOptions<T>): Bounde
   const stats: Omit<BufferStats, "buffered"> = { written: 0, dropped: 0, flushes: 0, failedFlushes: 0 };
 
   /** Writes batches until empty or a flush fails. One drain at a time. */
-  const drain = (): Promise<void> => {
-    draining ??= (async () => {
+  const drainOnce = async (): Promise<void> => {
+    while (items.length > 0) {
+      const batch = items.slice(0, maxBatch);
+      items = items.slice(batch.length);
+      writing = batch.length;
       try {
-        while (items.length > 0) {
-          const batch = items.slice(0, maxBatch);
-          items = items.slice(batch.length);
-          writing = batch.length;
-          try {
-            await options.flush(batch);
-            stats.written += batch.length;
-            stats.flushes += 1;
-          } catch (error) {
-            items = [...batch, ...items];
-            stats.failedFlushes += 1;
-            try {
-              options.onError?.(error, batch.length);
-            } catch {
-              // the logger's own failure must not break the buffer
-            }
-            return;
-          } finally {
-            writing = 0;
-          }
+        await options.flush(batch);
+        stats.written += batch.length;
+        stats.flushes += 1;
+      } catch (error) {
+        items = [...batch, ...items];
+        stats.failedFlushes += 1;
+        try {
+          options.onError?.(error, batch.length);
+        } catch {
+          // the logger's own failure must not break the buffer
         }
+        return;
       } finally {
-        draining = undefined;
+        writing = 0;
       }
-    })();
-    return draining;
+    }
+  };
+  const drain = (): Promise<void> => {
+    if (draining !== undefined) return draining;
+    // Cleared only after the promise is stored: an empty drain finishes synchronously, and
+    // clearing inside it would leave a settled promise behind that blocks every later drain.
+    const run = drainOnce();
+    draining = run;
+    void run.finally(() => {
+      if (draining === run) draining = undefined;
+    });
+    return run;
   };
 
   const timer = setInterval(() => void drain(), flushEveryMs);

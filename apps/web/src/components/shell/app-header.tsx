@@ -5,6 +5,7 @@ import { signOutAction } from "~/server/actions";
 import { Logo } from "../logo";
 import { RoleBadge } from "../role-badge";
 import { Badge, Button } from "../ui";
+import { NotificationsIndicator } from "./notifications-indicator";
 import { ProjectSwitcher, type SwitcherProject } from "./project-switcher";
 
 export interface AppHeaderProps {
@@ -27,6 +28,7 @@ export function AppHeader({ viewer, projects, current }: AppHeaderProps) {
           <Link href="/status" className="rounded-md px-2 py-1 text-sm text-zinc-600 hover:text-zinc-900">
             System status
           </Link>
+          {current && current.role !== "viewer" ? <NotificationsIndicator inboxHref={`/${encodeURIComponent(current.slug)}/approvals`} /> : null}
           <span aria-hidden="true" className="h-6 w-px bg-zinc-200" />
           <div className="flex items-center gap-2">
             <span className="hidden text-right sm:block">

@@ -120,8 +120,8 @@ describe(`approval workflow on ${testDriver()}`, { timeout: 120_000 }, () => {
 
   it("requests a promotion with frozen evidence, notifies approvers, refuses self-approval, and the approval moves production in the same transaction", async () => {
     await modelWith("churn", [0.85, 0.87]);
-    const first = await requestPromotion(fx.ctx(ds), { project, model: "churn", version: 1, alias: "Production", justification: "first model" });
-    expect(first).toMatchObject({ status: "pending", alias: "production", version: 1, requiredApprovals: 1, approverRole: "approver", approvals: 0, decisions: [] });
+    const first = await requestPromotion(fx.ctx(ds), { project, model: "churn", version: 1, target: "Production", justification: "first model" });
+    expect(first).toMatchObject({ status: "pending", target: "production", version: 1, requiredApprovals: 1, approverRole: "approver", approvals: 0, decisions: [] });
     expect(first.id).toMatch(/^apr_/);
     expect(first.evidence.current).toBeNull();
     // Approvers (both) are notified; the requester is not.
@@ -132,7 +132,7 @@ describe(`approval workflow on ${testDriver()}`, { timeout: 120_000 }, () => {
     const before = await auditCount(fx.kdb);
     const owner = await member("owner");
     await setApprovalPolicy(fx.ctx(fx.actors.owner), { project, model: "churn", approverRole: "owner" });
-    const own = await requestPromotion(fx.ctx(owner), { project, model: "churn", version: 2, alias: "production", justification: "mine" });
+    const own = await requestPromotion(fx.ctx(owner), { project, model: "churn", version: 2, target: "production", justification: "mine" });
     await expectKeel(decide(fx.ctx(owner), { project, request: own.id, decision: "approve", comment: "lgtm" }), "FORBIDDEN", "request", /own request/);
     // …and in the database, whatever code path writes the row.
     const err: unknown = await fx.kdb.db
@@ -173,7 +173,7 @@ describe(`approval workflow on ${testDriver()}`, { timeout: 120_000 }, () => {
 
   it("freezes the evidence: metrics side by side with production and deltas, params diff, lineage, card; later edits change nothing", async () => {
     await updateModelCard(fx.ctx(ds), { project, model: "churn", version: 2, intendedUse: "churn scoring v2" });
-    const req = await requestPromotion(fx.ctx(ds), { project, model: "churn", version: 2, alias: "production", justification: "better AUC" });
+    const req = await requestPromotion(fx.ctx(ds), { project, model: "churn", version: 2, target: "production", justification: "better AUC" });
     const ev = req.evidence;
     expect(ev.candidate.version).toBe(2);
     expect(ev.current?.version).toBe(1);
@@ -203,15 +203,15 @@ describe(`approval workflow on ${testDriver()}`, { timeout: 120_000 }, () => {
 
   it("refuses requests that break the rules, naming the field, and callers without the permission", async () => {
     const c = fx.ctx(ds);
-    await expectKeel(requestPromotion(c, { project, model: "churn", version: 2, alias: "staging", justification: "x" }), "BAD_REQUEST", "alias", /not protected/);
-    await expectKeel(requestPromotion(c, { project, model: "churn", version: 9, alias: "production", justification: "x" }), "NOT_FOUND", "version");
-    await expectKeel(requestPromotion(c, { project, model: "nope", version: 1, alias: "production", justification: "x" }), "NOT_FOUND", "model");
-    await expectKeel(requestPromotion(c, { project, model: "churn", version: 1, alias: "production", justification: "x" }), "CONFLICT", "version", /already 'production'/);
-    await expectZod(requestPromotion(c, { project, model: "churn", version: 2, alias: "production", justification: "  " }), "justification");
-    const req = await requestPromotion(c, { project, model: "churn", version: 2, alias: "production", justification: "again" });
-    await expectKeel(requestPromotion(c, { project, model: "churn", version: 2, alias: "production", justification: "twice" }), "CONFLICT", "version", /pending request/);
-    await expect(requestPromotion(fx.ctx(fx.actors.viewer), { project, model: "churn", version: 2, alias: "production", justification: "x" })).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await expect(requestPromotion(fx.ctx(mgr), { project, model: "churn", version: 2, alias: "production", justification: "x" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expectKeel(requestPromotion(c, { project, model: "churn", version: 2, target: "staging", justification: "x" }), "BAD_REQUEST", "target", /not protected/);
+    await expectKeel(requestPromotion(c, { project, model: "churn", version: 9, target: "production", justification: "x" }), "NOT_FOUND", "version");
+    await expectKeel(requestPromotion(c, { project, model: "nope", version: 1, target: "production", justification: "x" }), "NOT_FOUND", "model");
+    await expectKeel(requestPromotion(c, { project, model: "churn", version: 1, target: "production", justification: "x" }), "CONFLICT", "version", /already 'production'/);
+    await expectZod(requestPromotion(c, { project, model: "churn", version: 2, target: "production", justification: "  " }), "justification");
+    const req = await requestPromotion(c, { project, model: "churn", version: 2, target: "production", justification: "again" });
+    await expectKeel(requestPromotion(c, { project, model: "churn", version: 2, target: "production", justification: "twice" }), "CONFLICT", "version", /pending request/);
+    await expect(requestPromotion(fx.ctx(fx.actors.viewer), { project, model: "churn", version: 2, target: "production", justification: "x" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(requestPromotion(fx.ctx(mgr), { project, model: "churn", version: 2, target: "production", justification: "x" })).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(decide(fx.ctx(fx.actors.auditor), { project, request: req.id, decision: "approve", comment: "x" })).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(decide(fx.ctx(ds), { project, request: req.id, decision: "approve", comment: "x" })).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expectZod(decide(fx.ctx(mgr), { project, request: req.id, decision: "approve", comment: " " }), "comment");
@@ -226,7 +226,7 @@ describe(`approval workflow on ${testDriver()}`, { timeout: 120_000 }, () => {
   it("checks the policy's gates against production and refuses to approve a request whose gates failed, naming them", async () => {
     await modelWith("gated", [0.85, 0.8, 0.845]);
     // v1 to production first (no gates yet).
-    const r1 = await requestPromotion(fx.ctx(ds), { project, model: "gated", version: 1, alias: "production", justification: "baseline" });
+    const r1 = await requestPromotion(fx.ctx(ds), { project, model: "gated", version: 1, target: "production", justification: "baseline" });
     await decide(fx.ctx(mgr), { project, request: r1.id, decision: "approve", comment: "baseline ok" });
     expect(await getApprovalPolicy(fx.ctx(mgr), { project, model: "gated" })).toMatchObject({ custom: false, approverRole: "approver", requiredApprovals: 1, gates: [], updatedAt: null });
     await expect(setApprovalPolicy(fx.ctx(ds), { project, model: "gated", requiredApprovals: 2 })).rejects.toMatchObject({ code: "FORBIDDEN" });
@@ -245,7 +245,7 @@ describe(`approval workflow on ${testDriver()}`, { timeout: 120_000 }, () => {
     expect(policy).toMatchObject({ custom: true, approverRole: "approver", requiredApprovals: 1, requireQualityPass: true, requireEvaluation: true });
     expect(await getApprovalPolicy(fx.ctx(fx.actors.viewer), { project, model: "gated" }).catch((e: unknown) => e)).toMatchObject({ code: "FORBIDDEN" });
 
-    const bad = await requestPromotion(fx.ctx(ds), { project, model: "gated", version: 2, alias: "production", justification: "cheaper" });
+    const bad = await requestPromotion(fx.ctx(ds), { project, model: "gated", version: 2, target: "production", justification: "cheaper" });
     expect(bad.evidence.gatesPassed).toBe(false);
     expect(bad.evidence.gates).toEqual([
       { name: "test_roc_auc >= production − 0.01", kind: "metric", passed: false, actual: 0.8, threshold: 0.84, detail: expect.stringContaining("production v1 0.85") as unknown },
@@ -259,7 +259,7 @@ describe(`approval workflow on ${testDriver()}`, { timeout: 120_000 }, () => {
     expect(rejected.status).toBe("rejected");
     expect((await listNotifications(fx.ctx(ds))).some((n) => n.kind === "approval.rejected" && n.link === `/demo/approvals/${bad.id}`)).toBe(true);
 
-    const good = await requestPromotion(fx.ctx(ds), { project, model: "gated", version: 3, alias: "production", justification: "within a point" });
+    const good = await requestPromotion(fx.ctx(ds), { project, model: "gated", version: 3, target: "production", justification: "within a point" });
     expect(good.evidence.gates[0]).toMatchObject({ passed: true, actual: 0.845, threshold: 0.84 });
     expect((await decide(fx.ctx(mgr), { project, request: good.id, decision: "approve", comment: "fine" })).status).toBe("approved");
     expect(await aliasOf("gated", "production")).toBe(3);
@@ -267,15 +267,15 @@ describe(`approval workflow on ${testDriver()}`, { timeout: 120_000 }, () => {
 
   it("marks a request stale when production changed under it, and refuses to decide it", async () => {
     await modelWith("drift", [0.8, 0.81, 0.82]);
-    const a = await requestPromotion(fx.ctx(ds), { project, model: "drift", version: 1, alias: "production", justification: "a" });
-    const b = await requestPromotion(fx.ctx(ds), { project, model: "drift", version: 2, alias: "production", justification: "b" });
+    const a = await requestPromotion(fx.ctx(ds), { project, model: "drift", version: 1, target: "production", justification: "a" });
+    const b = await requestPromotion(fx.ctx(ds), { project, model: "drift", version: 2, target: "production", justification: "b" });
     // Approving one makes every other pending request for the alias stale at once.
     await decide(fx.ctx(mgr), { project, request: a.id, decision: "approve", comment: "go" });
     expect((await getApprovalRequest(fx.ctx(mgr), { project, request: b.id })).status).toBe("stale");
     await expectKeel(decide(fx.ctx(mgr), { project, request: b.id, decision: "approve", comment: "go" }), "CONFLICT", "request", /stale/);
 
     // Production moved by some other path: the decision notices, records stale and refuses.
-    const c = await requestPromotion(fx.ctx(ds), { project, model: "drift", version: 3, alias: "production", justification: "c" });
+    const c = await requestPromotion(fx.ctx(ds), { project, model: "drift", version: 3, target: "production", justification: "c" });
     await fx.kdb.db.transaction(async (tx) => {
       const model = await findModel(tx, w.projectId, "drift");
       await moveAlias(tx, fx.ctx(fx.actors.admin), { model, alias: "production", to: await findVersion(tx, model, 2), reason: "emergency" });
@@ -293,7 +293,7 @@ describe(`approval workflow on ${testDriver()}`, { timeout: 120_000 }, () => {
   it("needs two distinct approvals under a 2-approval policy; a person decides once", async () => {
     await modelWith("pair", [0.8]);
     await setApprovalPolicy(fx.ctx(fx.actors.owner), { project, model: "pair", requiredApprovals: 2 });
-    const req = await requestPromotion(fx.ctx(ds), { project, model: "pair", version: 1, alias: "production", justification: "two keys" });
+    const req = await requestPromotion(fx.ctx(ds), { project, model: "pair", version: 1, target: "production", justification: "two keys" });
     expect(req.requiredApprovals).toBe(2);
     const one = await decide(fx.ctx(mgr), { project, request: req.id, decision: "approve", comment: "first key" });
     expect(one).toMatchObject({ status: "pending", approvals: 1 });
@@ -308,7 +308,7 @@ describe(`approval workflow on ${testDriver()}`, { timeout: 120_000 }, () => {
 
   it("lets only the requester withdraw a pending request", async () => {
     await modelWith("wd", [0.8]);
-    const req = await requestPromotion(fx.ctx(ds), { project, model: "wd", version: 1, alias: "production", justification: "oops" });
+    const req = await requestPromotion(fx.ctx(ds), { project, model: "wd", version: 1, target: "production", justification: "oops" });
     const other = await member("data_scientist");
     await expectKeel(withdrawRequest(fx.ctx(other), { project, request: req.id }), "FORBIDDEN", "request", /Only the person/);
     await expect(withdrawRequest(fx.ctx(mgr), { project, request: req.id })).rejects.toMatchObject({ code: "FORBIDDEN" });
@@ -317,14 +317,14 @@ describe(`approval workflow on ${testDriver()}`, { timeout: 120_000 }, () => {
     await expectKeel(withdrawRequest(fx.ctx(ds), { project, request: req.id }), "CONFLICT", "request", /withdrawn/);
     await expectKeel(decide(fx.ctx(mgr), { project, request: req.id, decision: "approve", comment: "x" }), "CONFLICT", "request", /withdrawn/);
     // A new request for the same version is allowed once the old one is no longer pending.
-    const again = await requestPromotion(fx.ctx(ds), { project, model: "wd", version: 1, alias: "production", justification: "for real" });
+    const again = await requestPromotion(fx.ctx(ds), { project, model: "wd", version: 1, target: "production", justification: "for real" });
     await withdrawRequest(fx.ctx(ds), { project, request: again.id });
   });
 
   it("shows each persona the requests waiting on them", async () => {
     await modelWith("inbox", [0.8, 0.81]);
     await setApprovalPolicy(fx.ctx(fx.actors.owner), { project, model: "inbox", requiredApprovals: 2 });
-    const req = await requestPromotion(fx.ctx(ds), { project, model: "inbox", version: 1, alias: "production", justification: "inbox" });
+    const req = await requestPromotion(fx.ctx(ds), { project, model: "inbox", version: 1, target: "production", justification: "inbox" });
     const ids = async (a: Actor): Promise<string[]> => (await listInbox(fx.ctx(a))).map((r) => r.id);
     expect(await ids(mgr)).toEqual([req.id]);
     expect(await ids(mgr2)).toEqual([req.id]);
@@ -338,7 +338,7 @@ describe(`approval workflow on ${testDriver()}`, { timeout: 120_000 }, () => {
     expect(await ids(mgr2)).toEqual([req.id]);
     // A policy naming the owner role moves the request to owners' inboxes.
     await setApprovalPolicy(fx.ctx(fx.actors.owner), { project, model: "inbox", approverRole: "owner" });
-    const byOwner = await requestPromotion(fx.ctx(ds), { project, model: "inbox", version: 2, alias: "production", justification: "owners" });
+    const byOwner = await requestPromotion(fx.ctx(ds), { project, model: "inbox", version: 2, target: "production", justification: "owners" });
     expect(await ids(fx.actors.owner)).toEqual([byOwner.id]);
     expect(await ids(mgr2)).toEqual([req.id]);
     await withdrawRequest(fx.ctx(ds), { project, request: req.id });
@@ -349,7 +349,7 @@ describe(`approval workflow on ${testDriver()}`, { timeout: 120_000 }, () => {
 
   it("20 concurrent decisions by one approver: one decision row, one alias move, one audited success, 19 conflicts", async () => {
     await modelWith("race1", [0.8]);
-    const req = await requestPromotion(fx.ctx(ds), { project, model: "race1", version: 1, alias: "production", justification: "race" });
+    const req = await requestPromotion(fx.ctx(ds), { project, model: "race1", version: 1, target: "production", justification: "race" });
     const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => decide(fx.ctx(mgr), { project, request: req.id, decision: "approve", comment: `attempt ${i}` })));
     const ok = results.filter((r) => r.status === "fulfilled");
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
@@ -366,7 +366,7 @@ describe(`approval workflow on ${testDriver()}`, { timeout: 120_000 }, () => {
   it("20 concurrent decisions by 20 approvers under a 3-approval policy: three decisions, one alias move, 17 conflicts", async () => {
     await modelWith("race20", [0.8]);
     await setApprovalPolicy(fx.ctx(fx.actors.owner), { project, model: "race20", requiredApprovals: 3 });
-    const req = await requestPromotion(fx.ctx(ds), { project, model: "race20", version: 1, alias: "production", justification: "race" });
+    const req = await requestPromotion(fx.ctx(ds), { project, model: "race20", version: 1, target: "production", justification: "race" });
     const approvers: Actor[] = [];
     for (let i = 0; i < 20; i++) approvers.push(await member("approver"));
     const results = await Promise.allSettled(approvers.map((a, i) => decide(fx.ctx(a), { project, request: req.id, decision: "approve", comment: `yes ${i}` })));

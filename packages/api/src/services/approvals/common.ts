@@ -98,7 +98,7 @@ export async function toRequests(db: DbOrTx, rows: RequestRow[]): Promise<Approv
       project: slug.get(r.projectId) ?? "",
       model: modelName.get(r.modelId) ?? "",
       version: versionNo.get(r.versionId) ?? 0,
-      alias: r.alias,
+      target: r.alias,
       status: r.status,
       requestedBy: actorRef(r.requestedBy, names),
       justification: r.justification,

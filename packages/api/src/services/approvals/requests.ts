@@ -38,9 +38,9 @@ export async function requestPromotion(ctx: ServiceContext, rawInput: RequestPro
     id = await ctx.db.transaction(async (tx) => {
       // The model's lock: alias moves take it too, so the frozen "current version" is exact.
       const model = await findModel(tx, access.project.id, input.model, { forUpdate: true });
-      if (!isProtected(model, input.alias)) {
-        throw new KeelError("BAD_REQUEST", `Alias '${input.alias}' of '${model.name}' is not protected: set it directly (PUT …/aliases/${input.alias}); promotion requests are for protected aliases (${model.protectedAliases.join(", ")}).`, [
-          { path: "alias", message: "is not protected for this model" },
+      if (!isProtected(model, input.target)) {
+        throw new KeelError("BAD_REQUEST", `Alias '${input.target}' of '${model.name}' is not protected: set it directly (PUT …/aliases/${input.target}); promotion requests are for protected aliases (${model.protectedAliases.join(", ")}).`, [
+          { path: "target", message: "is not protected for this model" },
         ]);
       }
       const version = await findVersion(tx, model, input.version);
@@ -50,14 +50,14 @@ export async function requestPromotion(ctx: ServiceContext, rawInput: RequestPro
       const [pending] = await tx
         .select({ id: schema.approvalRequests.id })
         .from(schema.approvalRequests)
-        .where(and(eq(schema.approvalRequests.modelId, model.id), eq(schema.approvalRequests.alias, input.alias), eq(schema.approvalRequests.versionId, version.id), eq(schema.approvalRequests.status, "pending")));
+        .where(and(eq(schema.approvalRequests.modelId, model.id), eq(schema.approvalRequests.alias, input.target), eq(schema.approvalRequests.versionId, version.id), eq(schema.approvalRequests.status, "pending")));
       if (pending) {
-        throw new KeelError("CONFLICT", `Version ${version.version} of '${model.name}' already has a pending request for '${input.alias}' (${pending.id}).`, [{ path: "version", message: `already requested: ${pending.id}` }]);
+        throw new KeelError("CONFLICT", `Version ${version.version} of '${model.name}' already has a pending request for '${input.target}' (${pending.id}).`, [{ path: "version", message: `already requested: ${pending.id}` }]);
       }
       const policy = await effectivePolicy(tx, model);
-      const { evidence, currentVersionId } = await computeEvidence(tx, model, version, input.alias, policy);
+      const { evidence, currentVersionId } = await computeEvidence(tx, model, version, input.target, policy);
       if (currentVersionId === version.id) {
-        throw new KeelError("CONFLICT", `Version ${version.version} of '${model.name}' is already '${input.alias}'.`, [{ path: "version", message: `is already ${input.alias}` }]);
+        throw new KeelError("CONFLICT", `Version ${version.version} of '${model.name}' is already '${input.target}'.`, [{ path: "version", message: `is already ${input.target}` }]);
       }
       const reqId = newId("approvalRequest");
       await tx.insert(schema.approvalRequests).values({
@@ -65,7 +65,7 @@ export async function requestPromotion(ctx: ServiceContext, rawInput: RequestPro
         projectId: model.projectId,
         modelId: model.id,
         versionId: version.id,
-        alias: input.alias,
+        alias: input.target,
         requestedBy: requester,
         justification: input.justification,
         status: "pending",
@@ -80,13 +80,13 @@ export async function requestPromotion(ctx: ServiceContext, rawInput: RequestPro
         entityId: reqId,
         projectId: model.projectId,
         before: null,
-        after: { model: model.name, version: version.version, alias: input.alias, justification: input.justification, currentVersion: evidence.current?.version ?? null, gatesPassed: evidence.gatesPassed },
+        after: { model: model.name, version: version.version, alias: input.target, justification: input.justification, currentVersion: evidence.current?.version ?? null, gatesPassed: evidence.gatesPassed },
       });
       const approvers = (await usersWithRole(tx, model.projectId, policy.approverRole)).filter((u) => u !== requester);
       await notify(tx, approvers, {
         projectId: model.projectId,
         kind: "approval.requested",
-        title: `Approval requested: ${model.name} v${version.version} → ${input.alias}`,
+        title: `Approval requested: ${model.name} v${version.version} → ${input.target}`,
         body: input.justification,
         link: requestLink(access.project.slug, reqId),
       });
@@ -94,7 +94,7 @@ export async function requestPromotion(ctx: ServiceContext, rawInput: RequestPro
     });
   } catch (err) {
     if (isUniqueViolation(err, "approval_requests_one_pending_key")) {
-      throw new KeelError("CONFLICT", `Version ${input.version} of '${input.model}' already has a pending request for '${input.alias}'.`, [{ path: "version", message: "already requested" }]);
+      throw new KeelError("CONFLICT", `Version ${input.version} of '${input.model}' already has a pending request for '${input.target}'.`, [{ path: "version", message: "already requested" }]);
     }
     throw err;
   }

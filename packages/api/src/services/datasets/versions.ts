@@ -3,7 +3,7 @@
  * the row and its audit event), read, rows, download and the quality override.
  */
 import type { Readable } from "node:stream";
-import { and, desc, eq, newId, schema } from "@keel/db";
+import { and, desc, eq, newId, schema, type DbOrTx } from "@keel/db";
 import {
   detectFormat,
   openTabular,
@@ -11,6 +11,8 @@ import {
   profileSource,
   readRowRange,
   TabularInputError,
+  type CsvDialect,
+  type ProfileResult,
   type TabularFormat,
   type TabularSource,
 } from "@keel/ml/tabular";
@@ -114,97 +116,169 @@ export async function uploadDatasetVersion(ctx: ServiceContext, rawInput: Upload
     if (existing) return { created: false, version: existing };
     if (staged.size === 0) throw new KeelError("UNPROCESSABLE_CONTENT", "The file is empty.", [{ path: "file", message: "empty_file" }]);
 
-    const format: TabularFormat = options.format ?? (await detectFormat(staged.path, { contentType: rawInput.contentType, filename: options.filename }));
-    const [previous] = await ctx.db
-      .select()
-      .from(schema.datasetVersions)
-      .where(eq(schema.datasetVersions.datasetId, dataset.id))
-      .orderBy(desc(schema.datasetVersions.version))
-      .limit(1);
-    let source: TabularSource;
-    let result: Awaited<ReturnType<typeof profileSource>>;
-    try {
-      source = await openTabular(staged.path, { format, delimiter: options.delimiter, quote: options.quote });
-      result = await profileSource(source, {
-        rules: rulesOf(dataset),
-        previousSchema: previous ? columnsOf(previous) : null,
-        signal: rawInput.signal,
-      });
-    } catch (err) {
-      if (err instanceof TabularInputError) throw fileProblem(err);
-      throw err;
-    }
+    const profiled = await profileStagedVersion(ctx, dataset, staged, {
+      format: options.format,
+      delimiter: options.delimiter,
+      quote: options.quote,
+      contentType: rawInput.contentType,
+      filename: options.filename,
+      signal: rawInput.signal,
+    });
 
     // Artifacts first (content-addressed: a retry rewrites the same bytes), rows last.
     await staged.commit();
     committed = true;
-    const row = await ctx.db.transaction(async (tx) => {
-      const [locked] = await tx.select().from(schema.datasets).where(eq(schema.datasets.id, dataset.id)).for("update");
-      if (!locked) throw new KeelError("NOT_FOUND", `Dataset '${dataset.name}' was deleted during the upload.`);
-      const [dup] = await tx
-        .select()
-        .from(schema.datasetVersions)
-        .where(and(eq(schema.datasetVersions.datasetId, dataset.id), eq(schema.datasetVersions.sha256, staged.sha256)))
-        .limit(1);
-      if (dup) return { row: dup, created: false };
-      const [parent] = await tx
-        .select({ id: schema.datasetVersions.id })
-        .from(schema.datasetVersions)
-        .where(eq(schema.datasetVersions.datasetId, dataset.id))
-        .orderBy(desc(schema.datasetVersions.version))
-        .limit(1);
-      const now = new Date();
-      const [inserted] = await tx
-        .insert(schema.datasetVersions)
-        .values({
-          id: newId("datasetVersion"),
-          datasetId: dataset.id,
-          projectId: access.project.id,
-          version: locked.nextVersion,
-          sha256: staged.sha256,
-          sizeBytes: staged.size,
-          format,
-          dialect: source.dialect ?? null,
-          source: rawInput.source ?? "upload",
-          sourceRef: rawInput.sourceRef ?? null,
-          parentVersionId: parent?.id ?? null,
-          filename: options.filename ?? null,
-          rowCount: result.rowCount,
-          columnCount: result.schema.length,
-          columns: result.schema,
-          profile: result.profile,
-          quality: result.quality,
-          qualityStatus: result.quality.status,
-          createdBy: actorUserId(ctx),
-          createdAt: now,
-        })
-        .returning();
-      if (!inserted) throw new Error("insert returned no row");
-      await tx.update(schema.datasets).set({ nextVersion: locked.nextVersion + 1, updatedAt: now }).where(eq(schema.datasets.id, dataset.id));
-      await writeAuditEvent(tx, ctx, {
-        action: "dataset.version.create",
-        entityType: "dataset_version",
-        entityId: inserted.id,
-        projectId: access.project.id,
-        before: null,
-        after: {
-          dataset: dataset.name,
-          version: inserted.version,
-          sha256: inserted.sha256,
-          sizeBytes: inserted.sizeBytes,
-          format,
-          rowCount: inserted.rowCount,
-          columnCount: inserted.columnCount,
-          qualityStatus: inserted.qualityStatus,
-          source: inserted.source,
-        },
-      });
-      return { row: inserted, created: true };
-    });
+    const row = await ctx.db.transaction((tx) =>
+      insertDatasetVersion(tx, ctx, {
+        dataset,
+        profiled,
+        source: rawInput.source ?? "upload",
+        sourceRef: rawInput.sourceRef ?? null,
+        filename: options.filename ?? null,
+      }),
+    );
     return { created: row.created, version: await toVersionDetail(ctx.db, dataset, row.row) };
   } finally {
     if (!committed) await staged.discard();
   }
+}
+
+/** A staged file read and profiled as the next version of a dataset would be: not yet committed to the store nor recorded. */
+export interface ProfiledVersion {
+  sha256: string;
+  sizeBytes: number;
+  format: TabularFormat;
+  dialect: CsvDialect | null;
+  result: ProfileResult;
+}
+
+export interface ProfileStagedOptions {
+  format?: TabularFormat;
+  delimiter?: string;
+  quote?: string;
+  /** Hints for detecting the format when `format` is not given. */
+  contentType?: string;
+  filename?: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * Parses and profiles a staged file against the dataset's quality rules and its latest version's
+ * schema (`dataset` null: a dataset that does not exist yet, so no rules and no previous schema).
+ * Content that cannot be read throws the 422 of `fileProblem`. Neither commits nor discards the blob.
+ * Uploads and jobs that write versions (batch scoring) both go through it.
+ */
+export async function profileStagedVersion(
+  ctx: ServiceContext,
+  dataset: DatasetRow | null,
+  staged: StagedBlob,
+  options: ProfileStagedOptions = {},
+): Promise<ProfiledVersion> {
+  const format: TabularFormat = options.format ?? (await detectFormat(staged.path, { contentType: options.contentType, filename: options.filename }));
+  const [previous] = dataset
+    ? await ctx.db
+        .select()
+        .from(schema.datasetVersions)
+        .where(eq(schema.datasetVersions.datasetId, dataset.id))
+        .orderBy(desc(schema.datasetVersions.version))
+        .limit(1)
+    : [];
+  let source: TabularSource;
+  let result: ProfileResult;
+  try {
+    source = await openTabular(staged.path, { format, delimiter: options.delimiter, quote: options.quote });
+    result = await profileSource(source, {
+      rules: dataset ? rulesOf(dataset) : [],
+      previousSchema: previous ? columnsOf(previous) : null,
+      signal: options.signal,
+    });
+  } catch (err) {
+    if (err instanceof TabularInputError) throw fileProblem(err);
+    throw err;
+  }
+  return { sha256: staged.sha256, sizeBytes: staged.size, format, dialect: source.dialect ?? null, result };
+}
+
+export interface InsertVersionInput {
+  dataset: DatasetRow;
+  /** The profiled file; its blob must already be committed to the artifact store. */
+  profiled: ProfiledVersion;
+  source: "upload" | "job";
+  sourceRef: string | null;
+  filename: string | null;
+  /** Who the version is credited to; default the caller. */
+  createdBy?: string | null;
+}
+
+/**
+ * Inside the caller's transaction: locks the dataset, then returns the version that already has
+ * these bytes (`created: false`) or inserts the next version and writes its audit event.
+ */
+export async function insertDatasetVersion(tx: DbOrTx, ctx: ServiceContext, input: InsertVersionInput): Promise<{ row: VersionRow; created: boolean }> {
+  const { dataset, profiled } = input;
+  const [locked] = await tx.select().from(schema.datasets).where(eq(schema.datasets.id, dataset.id)).for("update");
+  if (!locked) throw new KeelError("NOT_FOUND", `Dataset '${dataset.name}' was deleted during the upload.`);
+  const [dup] = await tx
+    .select()
+    .from(schema.datasetVersions)
+    .where(and(eq(schema.datasetVersions.datasetId, dataset.id), eq(schema.datasetVersions.sha256, profiled.sha256)))
+    .limit(1);
+  if (dup) return { row: dup, created: false };
+  const [parent] = await tx
+    .select({ id: schema.datasetVersions.id })
+    .from(schema.datasetVersions)
+    .where(eq(schema.datasetVersions.datasetId, dataset.id))
+    .orderBy(desc(schema.datasetVersions.version))
+    .limit(1);
+  const now = new Date();
+  const { result } = profiled;
+  const [inserted] = await tx
+    .insert(schema.datasetVersions)
+    .values({
+      id: newId("datasetVersion"),
+      datasetId: dataset.id,
+      projectId: locked.projectId,
+      version: locked.nextVersion,
+      sha256: profiled.sha256,
+      sizeBytes: profiled.sizeBytes,
+      format: profiled.format,
+      dialect: profiled.dialect,
+      source: input.source,
+      sourceRef: input.sourceRef,
+      parentVersionId: parent?.id ?? null,
+      filename: input.filename,
+      rowCount: result.rowCount,
+      columnCount: result.schema.length,
+      columns: result.schema,
+      profile: result.profile,
+      quality: result.quality,
+      qualityStatus: result.quality.status,
+      createdBy: input.createdBy === undefined ? actorUserId(ctx) : input.createdBy,
+      createdAt: now,
+    })
+    .returning();
+  if (!inserted) throw new Error("insert returned no row");
+  await tx.update(schema.datasets).set({ nextVersion: locked.nextVersion + 1, updatedAt: now }).where(eq(schema.datasets.id, dataset.id));
+  await writeAuditEvent(tx, ctx, {
+    action: "dataset.version.create",
+    entityType: "dataset_version",
+    entityId: inserted.id,
+    projectId: locked.projectId,
+    before: null,
+    after: {
+      dataset: dataset.name,
+      version: inserted.version,
+      sha256: inserted.sha256,
+      sizeBytes: inserted.sizeBytes,
+      format: profiled.format,
+      rowCount: inserted.rowCount,
+      columnCount: inserted.columnCount,
+      qualityStatus: inserted.qualityStatus,
+      source: inserted.source,
+      ...(inserted.sourceRef !== null ? { sourceRef: inserted.sourceRef } : {}),
+    },
+  });
+  return { row: inserted, created: true };
 }
 
 async function existingVersion(ctx: ServiceContext, dataset: DatasetRow, sha256: string): Promise<DatasetVersion | null> {

@@ -12,7 +12,7 @@ import { auditCount, setupFixture, type Fixture } from "../../testing";
 import { decide, requestPromotion } from "../approvals/index";
 import { archiveVersion, createModel, findModel, findVersion, moveAlias, registerModelVersion } from "../registry/index";
 import { setupRegistryWorld, type RegistryWorld } from "../registry/test-support";
-import { createDeployment, deploymentStateAt, getDeployment, listDeployments, promote, rollback, setTraffic } from "./index";
+import { createDeployment, deployableVersions, deploymentsForVersion, deploymentStateAt, getDeployment, listDeployments, promote, rollback, setTraffic } from "./index";
 
 async function expectKeel(p: Promise<unknown>, code: string, path: string, message?: RegExp): Promise<void> {
   const err: unknown = await p.then(
@@ -75,14 +75,14 @@ describe(`deployments on ${testDriver()}`, { timeout: 120_000 }, () => {
   it("creates a staging deployment (revision 1, audited) and refuses every bad input without changing anything", async () => {
     const c = fx.ctx(ds);
     const before = await counts();
-    const created = await createDeployment(c, { project, name: "churn-staging", model: "churn", environment: "staging", routes: [{ version: 1 }] });
+    const created = await createDeployment(c, { project, name: "churn-staging", model: "churn", environment: "staging", traffic: [{ version: 1 }] });
     expect(created.id).toMatch(/^dep_/);
     expect(created).toMatchObject({
       name: "churn-staging",
       model: "churn",
       environment: "staging",
       currentRevision: 1,
-      routes: [{ version: 1, mode: "live", weight: 100 }],
+      traffic: [{ version: 1, mode: "live", percent: 100 }],
       createdBy: { name: "Dana Scientist" },
       history: [{ revision: 1, reason: "create", actor: { name: "Dana Scientist" } }],
     });
@@ -90,24 +90,24 @@ describe(`deployments on ${testDriver()}`, { timeout: 120_000 }, () => {
 
     const after = await counts();
     const dep = { project, deployment: "churn-staging" };
-    await expectKeel(createDeployment(c, { project, name: "Churn-Staging", model: "churn", environment: "staging", routes: [{ version: 1 }] }), "CONFLICT", "name");
-    await expectKeel(createDeployment(c, { project, name: "x", model: "nope", environment: "staging", routes: [{ version: 1 }] }), "NOT_FOUND", "model");
-    await expectZod(createDeployment(c, { project, name: "x", model: "churn", environment: "dev" as "staging", routes: [{ version: 1 }] }), "environment");
-    await expectZod(createDeployment(c, { project, name: "bad name", model: "churn", environment: "staging", routes: [{ version: 1 }] }), "name");
-    await expectZod(setTraffic(c, { ...dep, routes: [] }), "routes");
-    await expectZod(setTraffic(c, { ...dep, routes: [{ version: 0 }] }), "routes.0.version");
-    await expectZod(setTraffic(c, { ...dep, routes: [{ version: 1, weight: 50.5 }] }), "routes.0.weight");
-    await expectKeel(setTraffic(c, { ...dep, routes: [{ version: 1, weight: 90 }] }), "BAD_REQUEST", "routes", /sum to exactly 100 \(they sum to 90\)/);
-    await expectKeel(setTraffic(c, { ...dep, routes: [{ version: 1, mode: "shadow" }] }), "BAD_REQUEST", "routes", /at least one live route/);
-    await expectKeel(setTraffic(c, { ...dep, routes: [{ version: 1, weight: 50 }, { version: 1, weight: 50 }] }), "BAD_REQUEST", "routes.1.version", /more than once/);
-    await expectKeel(setTraffic(c, { ...dep, routes: [{ version: 1, weight: 100 }, { version: 2, mode: "shadow", weight: 10 }] }), "BAD_REQUEST", "routes.1.weight", /shadow route takes no weight/);
-    await expectKeel(setTraffic(c, { ...dep, routes: [{ version: 1 }, { version: 2, weight: 10 }] }), "BAD_REQUEST", "routes.0.weight");
-    await expectKeel(setTraffic(c, { ...dep, routes: [{ version: 1, weight: 100 }, { version: 2, weight: 0 }] }), "BAD_REQUEST", "routes.1.weight");
-    await expectKeel(setTraffic(c, { ...dep, routes: [{ version: 1, weight: 90 }, { version: 9, weight: 10 }] }), "NOT_FOUND", "routes.1.version", /no version 9/);
-    await expectKeel(setTraffic(c, { ...dep, routes: [{ version: 1, weight: 100 }, { version: 4, mode: "shadow" }] }), "CONFLICT", "routes.1.version", /archived/);
-    await expectKeel(setTraffic(c, { project, deployment: "nope", routes: [{ version: 1 }] }), "NOT_FOUND", "deployment");
-    await expectKeel(setTraffic(fx.ctx(fx.actors.viewer), { ...dep, routes: [{ version: 2 }] }), "FORBIDDEN", "");
-    await expectKeel(setTraffic(fx.ctx(fx.actors.approver), { ...dep, routes: [{ version: 2 }] }), "FORBIDDEN", "");
+    await expectKeel(createDeployment(c, { project, name: "Churn-Staging", model: "churn", environment: "staging", traffic: [{ version: 1 }] }), "CONFLICT", "name");
+    await expectKeel(createDeployment(c, { project, name: "x", model: "nope", environment: "staging", traffic: [{ version: 1 }] }), "NOT_FOUND", "model");
+    await expectZod(createDeployment(c, { project, name: "x", model: "churn", environment: "dev" as "staging", traffic: [{ version: 1 }] }), "environment");
+    await expectZod(createDeployment(c, { project, name: "bad name", model: "churn", environment: "staging", traffic: [{ version: 1 }] }), "name");
+    await expectZod(setTraffic(c, { ...dep, traffic: [] }), "traffic");
+    await expectZod(setTraffic(c, { ...dep, traffic: [{ version: 0 }] }), "traffic.0.version");
+    await expectZod(setTraffic(c, { ...dep, traffic: [{ version: 1, percent: 50.5 }] }), "traffic.0.percent");
+    await expectKeel(setTraffic(c, { ...dep, traffic: [{ version: 1, percent: 90 }] }), "BAD_REQUEST", "traffic", /sum to exactly 100 \(they sum to 90\)/);
+    await expectKeel(setTraffic(c, { ...dep, traffic: [{ version: 1, mode: "shadow" }] }), "BAD_REQUEST", "traffic", /at least one live route/);
+    await expectKeel(setTraffic(c, { ...dep, traffic: [{ version: 1, percent: 50 }, { version: 1, percent: 50 }] }), "BAD_REQUEST", "traffic.1.version", /more than once/);
+    await expectKeel(setTraffic(c, { ...dep, traffic: [{ version: 1, percent: 100 }, { version: 2, mode: "shadow", percent: 10 }] }), "BAD_REQUEST", "traffic.1.percent", /shadow route takes no percent/);
+    await expectKeel(setTraffic(c, { ...dep, traffic: [{ version: 1 }, { version: 2, percent: 10 }] }), "BAD_REQUEST", "traffic.0.percent");
+    await expectKeel(setTraffic(c, { ...dep, traffic: [{ version: 1, percent: 100 }, { version: 2, percent: 0 }] }), "BAD_REQUEST", "traffic.1.percent");
+    await expectKeel(setTraffic(c, { ...dep, traffic: [{ version: 1, percent: 90 }, { version: 9, percent: 10 }] }), "NOT_FOUND", "traffic.1.version", /no version 9/);
+    await expectKeel(setTraffic(c, { ...dep, traffic: [{ version: 1, percent: 100 }, { version: 4, mode: "shadow" }] }), "CONFLICT", "traffic.1.version", /archived/);
+    await expectKeel(setTraffic(c, { project, deployment: "nope", traffic: [{ version: 1 }] }), "NOT_FOUND", "deployment");
+    await expectKeel(setTraffic(fx.ctx(fx.actors.viewer), { ...dep, traffic: [{ version: 2 }] }), "FORBIDDEN", "");
+    await expectKeel(setTraffic(fx.ctx(fx.actors.approver), { ...dep, traffic: [{ version: 2 }] }), "FORBIDDEN", "");
     await expectKeel(rollback(c, dep), "CONFLICT", "deployment", /no previous revision/);
     await expectKeel(promote(c, { ...dep, version: 1 }), "CONFLICT", "version", /already takes 100%/);
     await expectKeel(promote(c, { ...dep, version: 2 }), "BAD_REQUEST", "version", /not routed/);
@@ -117,19 +117,19 @@ describe(`deployments on ${testDriver()}`, { timeout: 120_000 }, () => {
 
   it("in staging takes any ready version live, with a canary and a shadow; lists deployments", async () => {
     const c = fx.ctx(ds);
-    const d = await setTraffic(c, { project, deployment: "churn-staging", routes: [{ version: 1, weight: 90 }, { version: 2, weight: 10 }, { version: 3, mode: "shadow" }] });
+    const d = await setTraffic(c, { project, deployment: "churn-staging", traffic: [{ version: 1, percent: 90 }, { version: 2, percent: 10 }, { version: 3, mode: "shadow" }] });
     expect(d.currentRevision).toBe(2);
-    expect(d.routes).toEqual([
-      { versionId: expect.stringMatching(/^mv_/) as unknown, version: 1, mode: "live", weight: 90 },
-      { versionId: expect.stringMatching(/^mv_/) as unknown, version: 2, mode: "live", weight: 10 },
-      { versionId: expect.stringMatching(/^mv_/) as unknown, version: 3, mode: "shadow", weight: null },
+    expect(d.traffic).toEqual([
+      { versionId: expect.stringMatching(/^mv_/) as unknown, version: 1, mode: "live", percent: 90 },
+      { versionId: expect.stringMatching(/^mv_/) as unknown, version: 2, mode: "live", percent: 10 },
+      { versionId: expect.stringMatching(/^mv_/) as unknown, version: 3, mode: "shadow", percent: null },
     ]);
     expect(d.history.map((h) => [h.revision, h.reason])).toEqual([
       [2, "set traffic"],
       [1, "create"],
     ]);
     const list = await listDeployments(fx.ctx(fx.actors.viewer), { project });
-    expect(list.find((x) => x.name === "churn-staging")).toMatchObject({ currentRevision: 2, routes: [{ version: 1 }, { version: 2 }, { version: 3 }] });
+    expect(list.find((x) => x.name === "churn-staging")).toMatchObject({ currentRevision: 2, traffic: [{ version: 1 }, { version: 2 }, { version: 3 }] });
     expect(await getDeployment(fx.ctx(fx.actors.viewer), { project, deployment: "CHURN-STAGING" })).toMatchObject({ currentRevision: 2 });
   });
 
@@ -137,25 +137,25 @@ describe(`deployments on ${testDriver()}`, { timeout: 120_000 }, () => {
     const c = fx.ctx(ds);
     const before = await counts();
     await expectKeel(
-      createDeployment(c, { project, name: "churn-prod", model: "churn", environment: "production", routes: [{ version: 1 }] }),
+      createDeployment(c, { project, name: "churn-prod", model: "churn", environment: "production", traffic: [{ version: 1 }] }),
       "CONFLICT",
-      "routes.0.version",
+      "traffic.0.version",
       /Only approved versions can take live production traffic: version 1 of 'churn'/,
     );
     expect(await counts()).toEqual(before);
 
     // Approve version 1 through the workflow (request, then an approver's decision).
-    const req = await requestPromotion(c, { project, model: "churn", version: 1, alias: "production", justification: "first release" });
+    const req = await requestPromotion(c, { project, model: "churn", version: 1, target: "production", justification: "first release" });
     await decide(fx.ctx(fx.actors.approver), { project, request: req.id, decision: "approve", comment: "good" });
-    const created = await createDeployment(c, { project, name: "churn-prod", model: "churn", environment: "production", routes: [{ version: 1 }, { version: 2, mode: "shadow" }] });
-    expect(created.routes.map((r) => [r.version, r.mode, r.weight])).toEqual([
+    const created = await createDeployment(c, { project, name: "churn-prod", model: "churn", environment: "production", traffic: [{ version: 1 }, { version: 2, mode: "shadow" }] });
+    expect(created.traffic.map((r) => [r.version, r.mode, r.percent])).toEqual([
       [1, "live", 100],
       [2, "shadow", null],
     ]);
 
     const mid = await counts();
     const dep = { project, deployment: "churn-prod" };
-    await expectKeel(setTraffic(c, { ...dep, routes: [{ version: 1, weight: 90 }, { version: 2, weight: 10 }] }), "CONFLICT", "routes.1.version", /version 2 of 'churn' has no approved promotion/);
+    await expectKeel(setTraffic(c, { ...dep, traffic: [{ version: 1, percent: 90 }, { version: 2, percent: 10 }] }), "CONFLICT", "traffic.1.version", /version 2 of 'churn' has no approved promotion/);
     await expectKeel(promote(c, { ...dep, version: 2 }), "CONFLICT", "version", /version 2/);
     // A version of another model, approved or not, is never a version of this one.
     expect(await counts()).toEqual(mid);
@@ -164,9 +164,9 @@ describe(`deployments on ${testDriver()}`, { timeout: 120_000 }, () => {
     const model = await findModel(fx.kdb.db, w.projectId, "churn");
     const v2 = await findVersion(fx.kdb.db, model, 2);
     await fx.kdb.db.transaction((tx) => moveAlias(tx, fx.ctx(fx.actors.approver), { model, alias: "production", to: v2, reason: "approved elsewhere" }));
-    const canary = await setTraffic(c, { ...dep, routes: [{ version: 1, weight: 90 }, { version: 2, weight: 10 }, { version: 3, mode: "shadow" }] });
+    const canary = await setTraffic(c, { ...dep, traffic: [{ version: 1, percent: 90 }, { version: 2, percent: 10 }, { version: 3, mode: "shadow" }] });
     // Version 1 no longer holds production but keeps its approved request: still allowed.
-    expect(canary).toMatchObject({ currentRevision: 2, routes: [{ version: 1, weight: 90 }, { version: 2, weight: 10 }, { version: 3, mode: "shadow" }] });
+    expect(canary).toMatchObject({ currentRevision: 2, traffic: [{ version: 1, percent: 90 }, { version: 2, percent: 10 }, { version: 3, mode: "shadow" }] });
     expect(await counts()).toEqual({ ...mid, revisions: mid.revisions + 1, audit: mid.audit + 2 }); // the alias move and the traffic change
   });
 
@@ -175,19 +175,19 @@ describe(`deployments on ${testDriver()}`, { timeout: 120_000 }, () => {
     const dep = { project, deployment: "churn-prod" };
     const before = await counts();
     const promoted = await promote(c, { ...dep, version: 2 });
-    expect(promoted).toMatchObject({ currentRevision: 3, routes: [{ version: 2, mode: "live", weight: 100 }] });
+    expect(promoted).toMatchObject({ currentRevision: 3, traffic: [{ version: 2, mode: "live", percent: 100 }] });
     expect(promoted.history[0]).toMatchObject({ revision: 3, reason: "promote" });
-    expect(promoted.routes).toHaveLength(1);
+    expect(promoted.traffic).toHaveLength(1);
     const back = await rollback(c, dep);
     expect(back.currentRevision).toBe(4);
     expect(back.history[0]).toMatchObject({ revision: 4, reason: "rollback to revision 2" });
-    expect(back.routes.map((r) => [r.version, r.mode, r.weight])).toEqual([
+    expect(back.traffic.map((r) => [r.version, r.mode, r.percent])).toEqual([
       [1, "live", 90],
       [2, "live", 10],
       [3, "shadow", null],
     ]);
     const forth = await rollback(c, dep);
-    expect(forth).toMatchObject({ currentRevision: 5, routes: [{ version: 2, mode: "live", weight: 100 }] });
+    expect(forth).toMatchObject({ currentRevision: 5, traffic: [{ version: 2, mode: "live", percent: 100 }] });
     expect(forth.history[0]).toMatchObject({ revision: 5, reason: "rollback to revision 3" });
     expect(await counts()).toEqual({ deployments: before.deployments, revisions: before.revisions + 3, audit: before.audit + 3 });
     const { rows } = await fx.kdb.query<{ action: string }>("select action from audit_events where entity_id = $1 order by seq", [promoted.id]);
@@ -198,9 +198,9 @@ describe(`deployments on ${testDriver()}`, { timeout: 120_000 }, () => {
     const c = fx.ctx(ds);
     const t0 = new Date();
     await sleep(5);
-    await createDeployment(c, { project, name: "pit", model: "other", environment: "staging", routes: [{ version: 1 }] });
+    await createDeployment(c, { project, name: "pit", model: "other", environment: "staging", traffic: [{ version: 1 }] });
     await sleep(5);
-    await setTraffic(c, { project, deployment: "pit", routes: [{ version: 1, weight: 80 }, { version: 2, weight: 20 }] });
+    await setTraffic(c, { project, deployment: "pit", traffic: [{ version: 1, percent: 80 }, { version: 2, percent: 20 }] });
     await sleep(5);
     await promote(c, { project, deployment: "pit", version: 2 });
     await sleep(5);
@@ -213,7 +213,7 @@ describe(`deployments on ${testDriver()}`, { timeout: 120_000 }, () => {
       // Just before the next revision, this one still holds.
       if (rev < 4) expect((await deploymentStateAt(c, { project, deployment: "pit", at: new Date(Date.parse(at(rev + 1)) - 1).toISOString() })).revision?.revision).toBe(rev);
     }
-    expect((await deploymentStateAt(c, { project, deployment: "pit", at: at(2) })).revision?.routes.map((r) => [r.version, r.weight])).toEqual([
+    expect((await deploymentStateAt(c, { project, deployment: "pit", at: at(2) })).revision?.traffic.map((r) => [r.version, r.percent])).toEqual([
       [1, 80],
       [2, 20],
     ]);
@@ -223,15 +223,15 @@ describe(`deployments on ${testDriver()}`, { timeout: 120_000 }, () => {
 
   it("numbers concurrent traffic changes consecutively, without gaps or duplicates", async () => {
     const c = fx.ctx(ds);
-    await createDeployment(c, { project, name: "busy", model: "other", environment: "staging", routes: [{ version: 1 }] });
+    await createDeployment(c, { project, name: "busy", model: "other", environment: "staging", traffic: [{ version: 1 }] });
     const results = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => setTraffic(fx.ctx(ds), { project, deployment: "busy", routes: [{ version: 1, weight: 50 + i }, { version: 2, weight: 50 - i }] })),
+      Array.from({ length: 12 }, (_, i) => setTraffic(fx.ctx(ds), { project, deployment: "busy", traffic: [{ version: 1, percent: 50 + i }, { version: 2, percent: 50 - i }] })),
     );
     expect(results.every((r) => r.currentRevision >= 2)).toBe(true);
     const d = await getDeployment(c, { project, deployment: "busy" });
     expect(d.currentRevision).toBe(13);
     expect(d.history.map((h) => h.revision)).toEqual(Array.from({ length: 13 }, (_, i) => 13 - i));
-    const weights = d.history.slice(0, 12).map((h) => h.routes[0]?.weight);
+    const weights = d.history.slice(0, 12).map((h) => h.traffic[0]?.percent);
     expect(new Set(weights).size).toBe(12);
     // Revision times follow revision order.
     const times = [...d.history].reverse().map((h) => Date.parse(h.at));
@@ -240,7 +240,7 @@ describe(`deployments on ${testDriver()}`, { timeout: 120_000 }, () => {
 
   it("keeps revisions append-only in the database; deleting the deployment cascades", async () => {
     const c = fx.ctx(ds);
-    const d = await createDeployment(c, { project, name: "doomed", model: "other", environment: "staging", routes: [{ version: 3 }] });
+    const d = await createDeployment(c, { project, name: "doomed", model: "other", environment: "staging", traffic: [{ version: 3 }] });
     for (const q of [
       "update deployment_revisions set reason = 'tampered' where deployment_id = $1",
       "update deployment_revisions set routes = '[]'::jsonb where deployment_id = $1",
@@ -261,5 +261,49 @@ describe(`deployments on ${testDriver()}`, { timeout: 120_000 }, () => {
     await fx.kdb.db.delete(schema.deployments).where(eq(schema.deployments.id, d.id));
     const { rows } = await fx.kdb.query<{ n: number }>("select count(*)::int as n from deployment_revisions where deployment_id = $1", [d.id]);
     expect(rows[0]?.n).toBe(0);
+  });
+  it("lists the deployments routing a version now (mode and weight), and which versions may go live where", async () => {
+    const viewer = fx.ctx(fx.actors.viewer);
+    // State here: churn-staging = v1 90 / v2 10 / v3 shadow; churn-prod = v2 100 (v1 approved, v2 holds production).
+    expect(await deploymentsForVersion(viewer, { project, model: "churn", version: 2 })).toEqual([
+      { name: "churn-prod", environment: "production", mode: "live", percent: 100 },
+      { name: "churn-staging", environment: "staging", mode: "live", percent: 10 },
+    ]);
+    expect(await deploymentsForVersion(viewer, { project, model: "CHURN", version: 3 })).toEqual([{ name: "churn-staging", environment: "staging", mode: "shadow", percent: null }]);
+    // Version 1 served churn-prod in earlier revisions, not now.
+    expect(await deploymentsForVersion(viewer, { project, model: "churn", version: 1 })).toEqual([{ name: "churn-staging", environment: "staging", mode: "live", percent: 90 }]);
+    expect(await deploymentsForVersion(viewer, { project, model: "churn", version: 4 })).toEqual([]);
+    await expectKeel(deploymentsForVersion(viewer, { project, model: "churn", version: 9 }), "NOT_FOUND", "version");
+    await expectKeel(deploymentsForVersion(viewer, { project, model: "nope", version: 1 }), "NOT_FOUND", "model");
+    await expectZod(deploymentsForVersion(viewer, { project, model: "churn", version: 0 }), "version");
+    await expectKeel(deploymentsForVersion(fx.ctx(fx.actors.outsider), { project, model: "churn", version: 2 }), "NOT_FOUND", "");
+
+    const prod = await deployableVersions(viewer, { project, model: "churn", environment: "production" });
+    expect(prod.map((v) => [v.version, v.liveAllowed, v.aliases])).toEqual([
+      [3, false, []],
+      [2, true, ["production"]],
+      [1, true, []],
+    ]);
+    const staging = await deployableVersions(viewer, { project, model: "churn", environment: "staging" });
+    expect(staging.map((v) => [v.version, v.liveAllowed])).toEqual([
+      [3, true],
+      [2, true],
+      [1, true],
+    ]);
+    // What deployableVersions refuses, setTraffic refuses too.
+    await expectKeel(setTraffic(fx.ctx(ds), { project, deployment: "churn-prod", traffic: [{ version: 3 }] }), "CONFLICT", "traffic.0.version");
+    await expectKeel(deployableVersions(viewer, { project, model: "nope", environment: "staging" }), "NOT_FOUND", "model");
+  });
+
+  it("keeps a rollback's comment in the revision's reason and the audit event", async () => {
+    const c = fx.ctx(ds);
+    await createDeployment(c, { project, name: "commented", model: "other", environment: "staging", traffic: [{ version: 1 }] });
+    await setTraffic(c, { project, deployment: "commented", traffic: [{ version: 2 }] });
+    await expectZod(rollback(c, { project, deployment: "commented", comment: "x".repeat(1001) }), "comment");
+    const back = await rollback(c, { project, deployment: "commented", comment: "  p99 latency doubled  " });
+    expect(back).toMatchObject({ currentRevision: 3, traffic: [{ version: 1, percent: 100 }] });
+    expect(back.history[0]).toMatchObject({ revision: 3, reason: "rollback to revision 1: p99 latency doubled" });
+    const { rows } = await fx.kdb.query<{ after: { reason?: string } }>("select after from audit_events where entity_id = $1 and action = 'deployment.rollback'", [back.id]);
+    expect(rows.map((r) => r.after.reason)).toEqual(["rollback to revision 1: p99 latency doubled"]);
   });
 });

@@ -15,26 +15,35 @@ import { KeelError } from "../../errors";
 import { ZProjectInput } from "../../schemas/common";
 import {
   ZCreateDeploymentInput,
+  ZDeployableVersionsInput,
   ZDeploymentInput,
+  ZRollbackInput,
+  ZVersionDeploymentsInput,
   ZDeploymentStateInput,
   ZPromoteInput,
   ZSetTrafficInput,
   type CreateDeploymentInput,
+  type DeployableVersion,
+  type DeployableVersionsInput,
   type Deployment,
   type DeploymentDetail,
   type DeploymentEnvironment,
   type DeploymentInput,
   type DeploymentRevision,
+  type DeploymentRoute,
   type DeploymentState,
   type DeploymentStateInput,
   type PromoteInput,
+  type RollbackInput,
   type SetTrafficInput,
+  type VersionDeployment,
+  type VersionDeploymentsInput,
 } from "../../schemas/deployments";
 import { actorUserId, requireProjectAccess } from "../access";
 import { writeAuditEvent } from "../audit";
 import { actorRef, userNames } from "../datasets/common";
 import { iso, isUniqueViolation } from "../dto";
-import { findModel, type ModelRow } from "../registry/index";
+import { findModel, findVersion, type ModelRow } from "../registry/index";
 import { checkRoutes, type NormalizedRoute, type RouteProblem } from "./routing";
 
 type DeploymentRouteJson = schema.DeploymentRouteJson;
@@ -85,7 +94,7 @@ async function resolveRoutes(tx: DbOrTx, model: ModelRow, environment: Deploymen
   const archived: { path: string; version: number }[] = [];
   routes.forEach((r, i) => {
     const v = byNumber.get(r.version);
-    const path = paths[i] ?? `routes.${i}.version`;
+    const path = paths[i] ?? `traffic.${i}.version`;
     if (!v) missing.push({ path, version: r.version });
     else if (v.status !== "ready") archived.push({ path, version: r.version });
   });
@@ -109,7 +118,7 @@ async function resolveRoutes(tx: DbOrTx, model: ModelRow, environment: Deploymen
     const refused: { path: string; message: string; version: number }[] = [];
     routes.forEach((r, i) => {
       if (r.mode === "live" && !approved.has(byNumber.get(r.version)?.id ?? "")) {
-        refused.push({ path: paths[i] ?? `routes.${i}.version`, message: `version ${r.version} is not approved for production`, version: r.version });
+        refused.push({ path: paths[i] ?? `traffic.${i}.version`, message: `version ${r.version} is not approved for production`, version: r.version });
       }
     });
     if (refused.length > 0) {
@@ -193,8 +202,13 @@ async function appendRevision(
   });
 }
 
+/** A stored route as the API shows it (`weight` is stored; the API says `percent`, as API.md). */
+function toTrafficRoute(r: DeploymentRouteJson): DeploymentRoute {
+  return { versionId: r.versionId, version: r.version, mode: r.mode, percent: r.weight };
+}
+
 function toRevision(r: RevisionRow): DeploymentRevision {
-  return { revision: r.revision, routes: r.routes, reason: r.reason, actor: { id: r.actorId, name: r.actorName }, at: iso(r.at) };
+  return { revision: r.revision, traffic: r.routes.map(toTrafficRoute), reason: r.reason, actor: { id: r.actorId, name: r.actorName }, at: iso(r.at) };
 }
 
 async function toDeployments(db: DbOrTx, rows: DeploymentRow[]): Promise<Deployment[]> {
@@ -227,7 +241,7 @@ async function toDeployments(db: DbOrTx, rows: DeploymentRow[]): Promise<Deploym
     model: modelName.get(d.modelId) ?? d.modelId,
     environment: d.environment,
     currentRevision: d.currentRevision,
-    routes: routesOf.get(d.id) ?? [],
+    traffic: (routesOf.get(d.id) ?? []).map(toTrafficRoute),
     createdBy: actorRef(d.createdBy, names),
     createdAt: iso(d.createdAt),
     updatedAt: iso(d.updatedAt),
@@ -246,7 +260,7 @@ async function detail(db: DbOrTx, dep: DeploymentRow): Promise<DeploymentDetail>
 export async function createDeployment(ctx: ServiceContext, rawInput: CreateDeploymentInput): Promise<DeploymentDetail> {
   const input = ZCreateDeploymentInput.parse(rawInput);
   const access = await requireProjectAccess(ctx, input.project, "deployment.write");
-  const routes = checked(input.routes);
+  const routes = checked(input.traffic);
   try {
     const dep = await ctx.db.transaction(async (tx) => {
       const model = await findModel(tx, access.project.id, input.model);
@@ -256,7 +270,7 @@ export async function createDeployment(ctx: ServiceContext, rawInput: CreateDepl
         model,
         input.environment,
         routes,
-        routes.map((_, i) => `routes.${i}.version`),
+        routes.map((_, i) => `traffic.${i}.version`),
       );
       const id = newId("deployment");
       const [created] = await tx
@@ -327,17 +341,26 @@ async function mutate(
 /** Replaces the traffic split (a new revision, reason "set traffic"). */
 export async function setTraffic(ctx: ServiceContext, rawInput: SetTrafficInput): Promise<DeploymentDetail> {
   const input = ZSetTrafficInput.parse(rawInput);
-  const routes = checked(input.routes);
-  return mutate(ctx, input.project, input.deployment, "deployment.traffic.set", async (tx, dep, model) => ({
-    routes: await resolveRoutes(
+  const routes = checked(input.traffic);
+  return mutate(ctx, input.project, input.deployment, "deployment.traffic.set", async (tx, dep, model) => {
+    if (input.ifMatch !== undefined && input.ifMatch !== dep.currentRevision) {
+      throw new KeelError(
+        "PRECONDITION_FAILED",
+        `Deployment '${dep.name}' changed since revision ${input.ifMatch}: it is at revision ${dep.currentRevision} now. Reload it and apply your change again.`,
+        [{ path: "ifMatch", message: `expected revision ${input.ifMatch}, found ${dep.currentRevision}` }],
+      );
+    }
+    return {
+      routes: await resolveRoutes(
       tx,
       model,
       dep.environment,
       routes,
-      routes.map((_, i) => `routes.${i}.version`),
-    ),
-    reason: "set traffic",
-  }));
+        routes.map((_, i) => `traffic.${i}.version`),
+      ),
+      reason: "set traffic",
+    };
+  });
 }
 
 /** Promotes a routed version (the canary) to 100% live: it becomes the only route. */
@@ -357,12 +380,12 @@ export async function promote(ctx: ServiceContext, rawInput: PromoteInput): Prom
 }
 
 /**
- * Rolls back to the previous revision's routes, as a NEW revision ("rollback to revision N"):
- * rolling back twice goes back and forth. The routes are checked again (a version archived since,
- * or in production no longer approved, is refused).
+ * Rolls back to the previous revision's routes, as a NEW revision ("rollback to revision N", then
+ * ": <comment>" when one is given): rolling back twice goes back and forth. The routes are checked
+ * again (a version archived since, or in production no longer approved, is refused).
  */
-export async function rollback(ctx: ServiceContext, rawInput: DeploymentInput): Promise<DeploymentDetail> {
-  const input = ZDeploymentInput.parse(rawInput);
+export async function rollback(ctx: ServiceContext, rawInput: RollbackInput): Promise<DeploymentDetail> {
+  const input = ZRollbackInput.parse(rawInput);
   return mutate(ctx, input.project, input.deployment, "deployment.rollback", async (tx, dep, model) => {
     const target = dep.currentRevision - 1;
     if (target < 1) {
@@ -383,7 +406,7 @@ export async function rollback(ctx: ServiceContext, rawInput: DeploymentInput): 
         routes,
         routes.map(() => "deployment"),
       ),
-      reason: `rollback to revision ${target}`,
+      reason: input.comment ? `rollback to revision ${target}: ${input.comment}` : `rollback to revision ${target}`,
     };
   });
 }
@@ -402,4 +425,63 @@ export async function deploymentStateAt(ctx: ServiceContext, rawInput: Deploymen
     .orderBy(desc(r.at), desc(r.revision))
     .limit(1);
   return { deployment: dep.name, at: at.toISOString(), revision: row ? toRevision(row) : null };
+}
+
+/**
+ * The deployments routing a version of a model NOW (their current revision), with the route's mode
+ * and weight, ordered by name. An unknown model or version is a 404 naming the field.
+ */
+export async function deploymentsForVersion(ctx: ServiceContext, rawInput: VersionDeploymentsInput): Promise<VersionDeployment[]> {
+  const input = ZVersionDeploymentsInput.parse(rawInput);
+  const access = await requireProjectAccess(ctx, input.project, "deployment.read");
+  const model = await findModel(ctx.db, access.project.id, input.model);
+  const version = await findVersion(ctx.db, model, input.version);
+  const d = schema.deployments;
+  const r = schema.deploymentRevisions;
+  const rows = await ctx.db
+    .select({ name: d.name, environment: d.environment, routes: r.routes })
+    .from(d)
+    .innerJoin(r, and(eq(r.deploymentId, d.id), eq(r.revision, d.currentRevision)))
+    .where(and(eq(d.projectId, access.project.id), eq(d.modelId, model.id)))
+    .orderBy(asc(sql`lower(${d.name})`));
+  return rows.flatMap((row) => {
+    const route = row.routes.find((x) => x.versionId === version.id);
+    return route ? [{ name: row.name, environment: row.environment, mode: route.mode, percent: route.weight }] : [];
+  });
+}
+
+/**
+ * The ready versions of a model (newest first) and whether each may take LIVE traffic in the
+ * environment: always in staging; in production when approved (the rule setTraffic enforces).
+ */
+export async function deployableVersions(ctx: ServiceContext, rawInput: DeployableVersionsInput): Promise<DeployableVersion[]> {
+  const input = ZDeployableVersionsInput.parse(rawInput);
+  const access = await requireProjectAccess(ctx, input.project, "deployment.read");
+  const model = await findModel(ctx.db, access.project.id, input.model);
+  const v = schema.modelVersions;
+  const [versions, aliases] = await Promise.all([
+    ctx.db
+      .select({ id: v.id, version: v.version, createdAt: v.createdAt })
+      .from(v)
+      .where(and(eq(v.modelId, model.id), eq(v.status, "ready")))
+      .orderBy(desc(v.version)),
+    ctx.db.select({ alias: schema.modelAliases.alias, versionId: schema.modelAliases.versionId }).from(schema.modelAliases).where(eq(schema.modelAliases.modelId, model.id)),
+  ]);
+  const approved =
+    input.environment === "production"
+      ? await approvedVersions(
+          ctx.db,
+          model,
+          versions.map((x) => x.id),
+        )
+      : null;
+  return versions.map((x) => ({
+    version: x.version,
+    aliases: aliases
+      .filter((a) => a.versionId === x.id)
+      .map((a) => a.alias)
+      .sort(),
+    liveAllowed: approved === null || approved.has(x.id),
+    createdAt: iso(x.createdAt),
+  }));
 }

@@ -1,3 +1,3 @@
 /** Deployments: traffic splits across model versions, promote, rollback and their history. */
-export { createDeployment, deploymentStateAt, getDeployment, listDeployments, promote, rollback, setTraffic } from "./deployments";
+export { createDeployment, deployableVersions, deploymentsForVersion, deploymentStateAt, getDeployment, listDeployments, promote, rollback, setTraffic } from "./deployments";
 export { checkRoutes, routeRequest, type NormalizedRoute, type RouteLike, type RouteProblem, type RoutingDecision } from "./routing";

@@ -7,7 +7,7 @@ const paths = (r: ReturnType<typeof checkRoutes>): string[] => (r.ok ? [] : r.pr
 
 describe("checkRoutes", () => {
   it("accepts a 90/10 canary with a shadow, and a lone live route without a weight as 100", () => {
-    expect(checkRoutes([{ version: 1, mode: "live", weight: 90 }, { version: 2, mode: "live", weight: 10 }, { version: 3, mode: "shadow" }])).toEqual({
+    expect(checkRoutes([{ version: 1, mode: "live", percent: 90 }, { version: 2, mode: "live", percent: 10 }, { version: 3, mode: "shadow" }])).toEqual({
       ok: true,
       routes: [
         { version: 1, mode: "live", weight: 90 },
@@ -19,14 +19,14 @@ describe("checkRoutes", () => {
   });
 
   it("names the field of every broken rule", () => {
-    expect(paths(checkRoutes([{ version: 1, mode: "live", weight: 90 }]))).toEqual(["routes"]);
-    expect(paths(checkRoutes([{ version: 1, mode: "live", weight: 60 }, { version: 2, mode: "live", weight: 50 }]))).toEqual(["routes"]);
-    expect(paths(checkRoutes([{ version: 1, mode: "shadow" }]))).toEqual(["routes"]);
-    expect(paths(checkRoutes([{ version: 1, mode: "live", weight: 100 }, { version: 1, mode: "shadow" }]))).toEqual(["routes.1.version"]);
-    expect(paths(checkRoutes([{ version: 1, mode: "live", weight: 100 }, { version: 2, mode: "shadow", weight: 5 }]))).toEqual(["routes.1.weight"]);
-    expect(paths(checkRoutes([{ version: 1, mode: "live" }, { version: 2, mode: "live", weight: 10 }]))).toEqual(["routes.0.weight"]);
-    expect(paths(checkRoutes([{ version: 1, mode: "live", weight: 100 }, { version: 2, mode: "live", weight: 0 }]))).toEqual(["routes.1.weight"]);
-    expect(paths(checkRoutes([{ version: 1, mode: "live", weight: 99.5 }, { version: 2, mode: "live", weight: 0.5 }]))).toEqual(["routes.0.weight", "routes.1.weight"]);
+    expect(paths(checkRoutes([{ version: 1, mode: "live", percent: 90 }]))).toEqual(["traffic"]);
+    expect(paths(checkRoutes([{ version: 1, mode: "live", percent: 60 }, { version: 2, mode: "live", percent: 50 }]))).toEqual(["traffic"]);
+    expect(paths(checkRoutes([{ version: 1, mode: "shadow" }]))).toEqual(["traffic"]);
+    expect(paths(checkRoutes([{ version: 1, mode: "live", percent: 100 }, { version: 1, mode: "shadow" }]))).toEqual(["traffic.1.version"]);
+    expect(paths(checkRoutes([{ version: 1, mode: "live", percent: 100 }, { version: 2, mode: "shadow", percent: 5 }]))).toEqual(["traffic.1.percent"]);
+    expect(paths(checkRoutes([{ version: 1, mode: "live" }, { version: 2, mode: "live", percent: 10 }]))).toEqual(["traffic.0.percent"]);
+    expect(paths(checkRoutes([{ version: 1, mode: "live", percent: 100 }, { version: 2, mode: "live", percent: 0 }]))).toEqual(["traffic.1.percent"]);
+    expect(paths(checkRoutes([{ version: 1, mode: "live", percent: 99.5 }, { version: 2, mode: "live", percent: 0.5 }]))).toEqual(["traffic.0.percent", "traffic.1.percent"]);
   });
 });
 

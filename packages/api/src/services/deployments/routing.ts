@@ -25,35 +25,35 @@ export interface NormalizedRoute {
  * Checks a traffic split: at least one live route, live weights whole percents ≥ 1 summing to
  * exactly 100, shadow routes without a weight, each version at most once. A single live route
  * given without a weight takes 100. Returns the normalized routes or the problems, each naming
- * its field (`routes.1.weight`).
+ * its field as the API names it (`traffic.1.percent`).
  */
-export function checkRoutes(routes: readonly { version: number; mode: "live" | "shadow"; weight?: number | null | undefined }[]): { ok: true; routes: NormalizedRoute[] } | { ok: false; problems: RouteProblem[] } {
+export function checkRoutes(routes: readonly { version: number; mode: "live" | "shadow"; percent?: number | null | undefined }[]): { ok: true; routes: NormalizedRoute[] } | { ok: false; problems: RouteProblem[] } {
   const problems: RouteProblem[] = [];
   const live = routes.filter((r) => r.mode === "live");
-  if (live.length === 0) problems.push({ path: "routes", message: "at least one live route is required (shadow routes only get a copy of the traffic)" });
+  if (live.length === 0) problems.push({ path: "traffic", message: "at least one live route is required (shadow routes only get a copy of the traffic)" });
   const seen = new Map<number, number>();
   const out: NormalizedRoute[] = [];
   routes.forEach((r, i) => {
     const first = seen.get(r.version);
-    if (first !== undefined) problems.push({ path: `routes.${i}.version`, message: `version ${r.version} appears more than once (also routes.${first})` });
+    if (first !== undefined) problems.push({ path: `traffic.${i}.version`, message: `version ${r.version} appears more than once (also traffic.${first})` });
     else seen.set(r.version, i);
     if (r.mode === "shadow") {
-      if (r.weight !== undefined && r.weight !== null) problems.push({ path: `routes.${i}.weight`, message: "a shadow route takes no weight: it gets a copy of every request" });
+      if (r.percent !== undefined && r.percent !== null) problems.push({ path: `traffic.${i}.percent`, message: "a shadow route takes no percent: it gets a copy of every request" });
       out.push({ version: r.version, mode: "shadow", weight: null });
       return;
     }
-    let weight = r.weight ?? null;
+    let weight = r.percent ?? null;
     if (weight === null && live.length === 1) weight = 100;
     if (weight === null) {
-      problems.push({ path: `routes.${i}.weight`, message: "a live route needs a weight (whole percent) when there are several live routes" });
+      problems.push({ path: `traffic.${i}.percent`, message: "a live route needs a percent (whole number) when there are several live routes" });
     } else if (!Number.isInteger(weight) || weight < 1 || weight > 100) {
-      problems.push({ path: `routes.${i}.weight`, message: "must be a whole percent from 1 to 100 for a live route (drop the route or make it shadow)" });
+      problems.push({ path: `traffic.${i}.percent`, message: "must be a whole percent from 1 to 100 for a live route (drop the route or make it shadow)" });
     }
     out.push({ version: r.version, mode: "live", weight });
   });
   const sum = out.filter((r) => r.mode === "live").reduce((s, r) => s + (r.weight ?? 0), 0);
-  if (live.length > 0 && problems.every((p) => !p.path.endsWith(".weight")) && sum !== 100) {
-    problems.push({ path: "routes", message: `live weights must sum to exactly 100 (they sum to ${sum})` });
+  if (live.length > 0 && problems.every((p) => !p.path.endsWith(".percent")) && sum !== 100) {
+    problems.push({ path: "traffic", message: `live percents must sum to exactly 100 (they sum to ${sum})` });
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, routes: out };
 }

@@ -43,6 +43,8 @@ export default async function VersionPage({ params }: Props) {
   await getQueryClient().prefetchQuery(
     trpc.datasets.versionRows.queryOptions({ project: project.slug, dataset: v.dataset, version: v.version, offset: 0, limit: PREVIEW_PAGE_SIZE }),
   );
+  // Runs, models, deployments and batch scores that used this version (read with the page).
+  const lineage = await getQueryClient().fetchQuery(trpc.datasets.lineage.queryOptions({ project: project.slug, dataset: v.dataset, version: v.version }));
   const failed = v.quality.status === "fail";
   const missing = v.profile.columns.map((c) => ({ name: c.name, missing: c.missing, rowCount: v.rowCount }));
   const anyMissing = missing.some((c) => c.missing > 0);
@@ -123,7 +125,7 @@ export default async function VersionPage({ params }: Props) {
             ))}
           </div>
         </section>
-        <LineageCard />
+        <LineageCard project={project.slug} lineage={lineage} />
       </div>
     </HydrateClient>
   );
