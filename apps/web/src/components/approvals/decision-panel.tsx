@@ -89,7 +89,10 @@ function DecisionForm({ project, request }: { project: string; request: Approval
           required
           maxLength={5000}
           value={comment}
-          onChange={(e) => setComment(e.target.value)}
+          onChange={(e) => {
+            setComment(e.target.value);
+            if (localError && !commentProblem(e.target.value)) setLocalError(null);
+          }}
           aria-invalid={localError ? true : undefined}
           aria-describedby={error ? "decision-error" : "decision-comment-hint"}
           data-testid="decision-comment"

@@ -125,7 +125,7 @@ function ResultView({ result, labels }: { result: PredictResult; labels: readonl
   const width = result.probabilities?.[0]?.length ?? 0;
   const heads = Array.from({ length: width }, (_, i) => (labels && labels.length === width ? String(labels[i]) : `class ${i}`));
   return (
-    <div data-testid="try-it-result" data-model-version={result.modelVersion ?? ""} className="space-y-3">
+    <div data-testid="try-it-result" data-model-version={result.modelVersion ?? ""} data-request-id={result.requestId ?? ""} className="space-y-3">
       <div className="flex flex-wrap items-center gap-x-6 gap-y-1 text-sm">
         <p>
           Answered by <span className="font-medium">version {result.modelVersion ?? "?"}</span>

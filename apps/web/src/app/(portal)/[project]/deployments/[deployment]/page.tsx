@@ -48,7 +48,7 @@ export default async function DeploymentPage({ params }: Props) {
             <Link className="text-accent-700 underline-offset-4 hover:underline" href={modelPath(project.slug, d.model)}>
               {d.model}
             </Link>{" "}
-            in {d.environment}. Created by {d.createdBy?.name ?? "someone"} on {formatDateTime(d.createdAt)}; revision {d.currentRevision}, last changed {formatDateTime(d.updatedAt)}.
+            in {d.environment}. Created by {d.createdBy?.name ?? "someone"} on {formatDateTime(d.createdAt)}.
           </>
         }
       />
