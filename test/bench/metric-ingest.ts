@@ -22,11 +22,9 @@
  *
  *   npm run bench -w @keel/test -- metric-ingest
  */
-import { spawn } from "node:child_process";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { benchDatabaseUrl, machine } from "./host";
+import { machine, spawnBenchChild } from "./host";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -90,30 +88,7 @@ function percentile(sorted: number[], p: number): number {
 export async function metricIngestBench(): Promise<Record<string, number | string>> {
   const host = machine();
   const batchesPerClient = Math.ceil(TOTAL_POINTS / BATCH_POINTS / CLIENTS);
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(HERE, "metric-ingest-child.ts"), String(CLIENTS), String(batchesPerClient)], {
-    // NODE_ENV=production as in Keel's built server, where Next inlines it into the bundled
-    // trpc-to-openapi: otherwise that library regenerates the whole OpenAPI document on every
-    // request to validate the router (tens of ms per request; see the report's `devMode` note).
-    env: { ...process.env, KEEL_TEST_DATABASE_URL: benchDatabaseUrl(), NODE_ENV: "production" },
-    stdio: ["pipe", "pipe", "inherit"],
-  });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  const lines = createInterface({ input: child.stdout });
-  const messages: (IngestReady | IngestResult)[] = [];
-  let wake: (() => void) | null = null;
-  lines.on("line", (line) => {
-    if (!line.startsWith("{")) return;
-    messages.push(JSON.parse(line) as IngestReady | IngestResult);
-    wake?.();
-  });
-  const next = async <T extends IngestReady | IngestResult>(type: T["type"]): Promise<T> => {
-    for (;;) {
-      const i = messages.findIndex((m) => m.type === type);
-      if (i >= 0) return messages.splice(i, 1)[0] as T;
-      const code = await Promise.race([exited, new Promise<"line">((resolve) => (wake = () => resolve("line")))]);
-      if (code !== "line") throw new Error(`metric-ingest server exited (${String(code)}) before sending '${type}'`);
-    }
-  };
+  const { child, exited, next } = spawnBenchChild<IngestReady | IngestResult>("metric-ingest", path.join(HERE, "metric-ingest-child.ts"), [String(CLIENTS), String(batchesPerClient)]);
   try {
     const ready = await next<IngestReady>("ready");
     const base = `http://127.0.0.1:${ready.port}/api/v1/projects/${ready.project}/runs`;

@@ -3,7 +3,7 @@
  * over HTTP. The server (serving-child.ts, its own process) trains a small MLP with trainTabular
  * on a seeded 2,000-row dataset, registers and deploys it (staging), and listens with the
  * prediction server (buildServeApp: token auth, model cache, micro-batching, prediction log on).
- * This process sends single-row `{instances:[row]}` requests over keep-alive HTTP (node fetch),
+ * This process sends single-row `{instances:[row]}` requests over keep-alive HTTP (node:http),
  * first one at a time (concurrency 1), then 16 at a time.
  *
  * Baseline, in the server's process after the load: the same model loaded again, called in-process
@@ -18,11 +18,10 @@
  *
  *   npm run bench -w @keel/test -- serving
  */
-import { spawn } from "node:child_process";
+import { Agent, request as httpRequest } from "node:http";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { benchDatabaseUrl, machine } from "./host";
+import { machine, spawnBenchChild } from "./host";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -69,26 +68,45 @@ interface Stage {
   latencies: number[];
 }
 
+/** One keep-alive HTTP/1.1 request with node:http (a lighter client than fetch, so the bench measures the server). */
+function send(agent: Agent, url: URL, method: "GET" | "POST", headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ agent, hostname: url.hostname, port: url.port, path: url.pathname, method, headers: body === undefined ? headers : { ...headers, "content-length": String(Buffer.byteLength(body)) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
 async function load(ready: ServingReady, total: number, concurrency: number, offset: number, floor = false): Promise<Stage> {
   const bodies = ready.rows.map((r) => JSON.stringify({ instances: [r] }));
   const headers = { authorization: `Bearer ${ready.token}`, "content-type": "application/json" };
-  const metricsUrl = new URL("/metrics", ready.url).toString();
+  const predictUrl = new URL(ready.url);
+  const metricsUrl = new URL("/metrics", ready.url);
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies: number[] = [];
   let next = 0;
   const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= total) return;
-        const r0 = performance.now();
-        const res = floor ? await fetch(metricsUrl) : await fetch(ready.url, { method: "POST", headers, body: bodies[(i + offset) % bodies.length] });
-        const text = await res.text();
-        latencies.push(performance.now() - r0);
-        if (res.status !== 200) throw new Error(`predict answered ${res.status}: ${text.slice(0, 300)}`);
-      }
-    }),
-  );
+  try {
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        for (;;) {
+          const i = next++;
+          if (i >= total) return;
+          const r0 = performance.now();
+          const res = floor ? await send(agent, metricsUrl, "GET", {}) : await send(agent, predictUrl, "POST", headers, bodies[(i + offset) % bodies.length]);
+          latencies.push(performance.now() - r0);
+          if (res.status !== 200) throw new Error(`predict answered ${res.status}: ${res.text.slice(0, 300)}`);
+        }
+      }),
+    );
+  } finally {
+    agent.destroy();
+  }
   const seconds = (performance.now() - t0) / 1000;
   latencies.sort((a, b) => a - b);
   return { requests: total, seconds, latencies };
@@ -96,27 +114,7 @@ async function load(ready: ServingReady, total: number, concurrency: number, off
 
 export async function servingBench(): Promise<Record<string, number | string>> {
   const host = machine();
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(HERE, "serving-child.ts")], {
-    env: { ...process.env, KEEL_TEST_DATABASE_URL: benchDatabaseUrl(), NODE_ENV: "production" },
-    stdio: ["pipe", "pipe", "inherit"],
-  });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  const lines = createInterface({ input: child.stdout });
-  const messages: (ServingReady | ServingResult)[] = [];
-  let wake: (() => void) | null = null;
-  lines.on("line", (line) => {
-    if (!line.startsWith("{")) return;
-    messages.push(JSON.parse(line) as ServingReady | ServingResult);
-    wake?.();
-  });
-  const next = async <T extends ServingReady | ServingResult>(type: T["type"]): Promise<T> => {
-    for (;;) {
-      const i = messages.findIndex((m) => m.type === type);
-      if (i >= 0) return messages.splice(i, 1)[0] as T;
-      const code = await Promise.race([exited, new Promise<"line">((resolve) => (wake = () => resolve("line")))]);
-      if (code !== "line") throw new Error(`serving server exited (${String(code)}) before sending '${type}'`);
-    }
-  };
+  const { child, exited, next } = spawnBenchChild<ServingReady | ServingResult>("serving", path.join(HERE, "serving-child.ts"));
   try {
     const ready = await next<ServingReady>("ready");
     await load(ready, WARMUP_REQUESTS, 4, 0);

@@ -68,12 +68,12 @@ export interface ServeOptions {
   /** Random source in [0, 1) for traffic splits (tests seed it). Default Math.random. */
   random?: () => number;
   /**
-   * Micro-batching of single-row requests. Default { maxWaitMs: 1, maxBatch: 64, soloBypass: false }.
-   * soloBypass: a single row predicted while no other predict request is in flight skips the
-   * batcher's wait (lower latency at low load; at concurrency the handler rarely overlaps another
-   * one, so it also mostly disables batching — hence off by default).
+   * Micro-batching of single-row requests. Default { maxWaitMs: 0, maxBatch: 64 }: a single row
+   * waits for the end of the current event-loop turn, so the requests that arrived together (read
+   * from their sockets in the same turn) share one predict and a lone request adds no delay; a
+   * positive maxWaitMs waits that long for company.
    */
-  batch?: { maxWaitMs?: number; maxBatch?: number; soloBypass?: boolean };
+  batch?: { maxWaitMs?: number; maxBatch?: number };
   log?: PredictionLogOptions;
   /** Most rows one predict request may carry. Default 10,000. */
   maxRows?: number;
@@ -163,7 +163,7 @@ export function buildServeApp(opts: ServeOptions): ServeApp {
       return loadVersionPredictor(store(), { id: route.versionId, version: route.version, signature: route.signature, artifacts: route.artifacts });
     },
     currentRevision: (deploymentId) => currentRevisionOf(opts.db, deploymentId),
-    batch: { maxWaitMs: opts.batch?.maxWaitMs ?? 1, maxBatch: opts.batch?.maxBatch ?? 64 },
+    batch: { maxWaitMs: opts.batch?.maxWaitMs ?? 0, maxBatch: opts.batch?.maxBatch ?? 64 },
     onPredict: (_versionId, rows) => {
       counters.predict.calls += 1;
       counters.predict.rows += rows;
@@ -302,17 +302,7 @@ export function buildServeApp(opts: ServeOptions): ServeApp {
     return digest;
   };
 
-  const soloBypass = opts.batch?.soloBypass ?? false;
-  let predictsInFlight = 0;
-
-  app.post<{ Params: { project: string; deployment: string } }>("/api/v1/projects/:project/deployments/:deployment/predict", async (req) => {
-    predictsInFlight += 1;
-    try {
-      return await predict(req);
-    } finally {
-      predictsInFlight -= 1;
-    }
-  });
+  app.post<{ Params: { project: string; deployment: string } }>("/api/v1/projects/:project/deployments/:deployment/predict", (req) => predict(req));
 
   const predict = async (req: FastifyRequest<{ Params: { project: string; deployment: string } }>) => {
     const started = performance.now();
@@ -347,7 +337,7 @@ export function buildServeApp(opts: ServeOptions): ServeApp {
         }
         throw error;
       }
-      predictions = await live.predict(rows, soloBypass && predictsInFlight <= 1);
+      predictions = await live.predict(rows);
     } finally {
       live.release();
     }

@@ -59,14 +59,10 @@ export class LoadedVersion {
     if (this.retired && this.active <= 0) void this.dispose();
   }
 
-  /**
-   * Single rows go through the micro-batcher (concurrent requests share one predict); larger
-   * requests run at once, and so does a single row when `solo` (no other request in flight:
-   * nobody to wait for).
-   */
-  predict(rows: Row[], solo = false): Promise<Prediction[]> {
+  /** Single rows go through the micro-batcher (concurrent requests share one predict); larger requests run at once. */
+  predict(rows: Row[]): Promise<Prediction[]> {
     const [only] = rows;
-    if (rows.length === 1 && only !== undefined && !solo) return this.batcher.submit(only).then((p) => [p]);
+    if (rows.length === 1 && only !== undefined) return this.batcher.submit(only).then((p) => [p]);
     return this.run(rows);
   }
 

@@ -231,7 +231,7 @@ describe("traffic (acceptance 4)", () => {
 
 describe("micro-batching", () => {
   it("16 concurrent single-row requests take fewer predict calls than requests", async () => {
-    const a = app({ batch: { maxWaitMs: 60_000, maxBatch: 16, soloBypass: false } });
+    const a = app({ batch: { maxWaitMs: 60_000, maxBatch: 16 } });
     const rows = sampleRows(16, 21);
     // Load the model first (not counted).
     const warm = await a.inject({ method: "POST", url: url("reg-main"), headers: bearer(dsToken), payload: { instances: rows.slice(0, 2) } });

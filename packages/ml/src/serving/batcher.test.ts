@@ -18,6 +18,19 @@ describe("createMicroBatcher", () => {
     await batcher.close();
   });
 
+  it("maxWaitMs 0 gathers what is submitted in the same event-loop turn, and a later item runs alone", async () => {
+    const run = vi.fn(async (items: number[]) => items.map((i) => i + 1));
+    const batcher = createMicroBatcher({ maxBatch: 64, maxWaitMs: 0, run });
+    const together = Promise.all([1, 2, 3].map((i) => batcher.submit(i)));
+    expect(run).not.toHaveBeenCalled();
+    await expect(together).resolves.toEqual([2, 3, 4]);
+    expect(run).toHaveBeenCalledTimes(1);
+    await expect(batcher.submit(9)).resolves.toBe(10);
+    expect(run).toHaveBeenCalledTimes(2);
+    expect(run.mock.calls[1]?.[0]).toEqual([9]);
+    await batcher.close();
+  });
+
   it("waits at most maxWaitMs for company (fake timers)", async () => {
     vi.useFakeTimers();
     const run = vi.fn(async (items: string[]) => items.map((s) => s.toUpperCase()));

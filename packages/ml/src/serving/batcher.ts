@@ -17,7 +17,11 @@
 export interface MicroBatcherOptions<I, O> {
   /** Most items per run call (integer ≥ 1). */
   maxBatch: number;
-  /** How long the first item of a batch waits for company, in ms (≥ 0; 1–5 is typical). */
+  /**
+   * How long the first item of a batch waits for company, in ms (≥ 0; 1–5 is typical). 0 waits
+   * only for the end of the current event-loop turn (setImmediate): items submitted by requests
+   * that arrived together share a batch, and a lone request adds no delay.
+   */
   maxWaitMs: number;
   /** Runs one batch; must return one result per item, in order. */
   run: (items: I[]) => Promise<O[]>;
@@ -53,12 +57,21 @@ export function createMicroBatcher<I, O>(options: MicroBatcherOptions<I, O>): Mi
   if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new Error(`createMicroBatcher: maxBatch must be an integer ≥ 1 (got ${maxBatch})`);
   if (!Number.isFinite(maxWaitMs) || maxWaitMs < 0) throw new Error(`createMicroBatcher: maxWaitMs must be a finite number ≥ 0 (got ${maxWaitMs})`);
   let queue: Waiting<I, O>[] = [];
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: { cancel: () => void } | undefined;
   let closed = false;
   const inFlight = new Set<Promise<void>>();
 
+  const schedule = (fn: () => void): { cancel: () => void } => {
+    if (maxWaitMs === 0) {
+      const h = setImmediate(fn);
+      return { cancel: () => clearImmediate(h) };
+    }
+    const h = setTimeout(fn, maxWaitMs);
+    return { cancel: () => clearTimeout(h) };
+  };
+
   const clearTimer = () => {
-    if (timer !== undefined) clearTimeout(timer);
+    timer?.cancel();
     timer = undefined;
   };
 
@@ -104,7 +117,7 @@ export function createMicroBatcher<I, O>(options: MicroBatcherOptions<I, O>): Mi
       return new Promise<O>((resolve, reject) => {
         queue.push({ item, resolve, reject });
         if (queue.length >= maxBatch) void dispatch(false);
-        if (queue.length > 0 && timer === undefined) timer = setTimeout(onTimer, maxWaitMs);
+        if (queue.length > 0 && timer === undefined) timer = schedule(onTimer);
       });
     },
     async flush(): Promise<void> {

@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { useHydrated } from "~/components/datasets/use-hydrated";
 import { Alert, Button, Field, Select } from "~/components/ui";
-import { Dialog } from "~/components/ui/dialog";
+import { Dialog, DialogFormFooter } from "~/components/ui/dialog";
 import { formatDateTime } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
 import { formatMetricValue, registrableRuns } from "./logic";
@@ -58,14 +58,16 @@ export function RegisterVersionButton({ project, model }: { project: string; mod
         onClose={close}
         title={`Register a version of ${model}`}
         footer={
-          <>
-            <Button variant="secondary" onClick={close} disabled={register.isPending}>
-              Cancel
-            </Button>
-            <Button type="submit" form="register-version-form" disabled={busy || choices.length === 0} data-testid="register-version-submit">
-              {busy ? "Registering…" : "Register version"}
-            </Button>
-          </>
+          <DialogFormFooter
+            form="register-version-form"
+            onCancel={close}
+            pending={register.isPending}
+            busy={busy}
+            disabled={choices.length === 0}
+            label="Register version"
+            busyLabel="Registering…"
+            testId="register-version-submit"
+          />
         }
       >
         <p>The run&apos;s model, preprocessing pipeline, input signature and metrics are frozen into a new, immutable version.</p>

@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { useHydrated } from "~/components/datasets/use-hydrated";
 import { Alert, Button, Field, Select } from "~/components/ui";
-import { ConfirmButton, Dialog } from "~/components/ui/dialog";
+import { ConfirmButton, Dialog, DialogFormFooter } from "~/components/ui/dialog";
 import { Textarea } from "~/components/ui/textarea";
 import { useTRPC } from "~/trpc/react";
 import { requestPath } from "./paths";
@@ -105,14 +105,16 @@ function RequestPromotionButton({ project, model, version, currentAliases }: { p
         onClose={close}
         title={`Request promotion of version ${version}`}
         footer={
-          <>
-            <Button variant="secondary" onClick={close} disabled={request.isPending}>
-              Cancel
-            </Button>
-            <Button type="submit" form="request-promotion-form" disabled={busy || targets.length === 0} data-testid="promotion-submit">
-              {busy ? "Requesting…" : "Request promotion"}
-            </Button>
-          </>
+          <DialogFormFooter
+            form="request-promotion-form"
+            onCancel={close}
+            pending={request.isPending}
+            busy={busy}
+            disabled={targets.length === 0}
+            label="Request promotion"
+            busyLabel="Requesting…"
+            testId="promotion-submit"
+          />
         }
       >
         <p>

@@ -45,6 +45,40 @@ export function Dialog({ open, onClose, title, children, footer }: DialogProps) 
   );
 }
 
+/** A form dialog's footer: Cancel, then the submit button of the form `form` (busy text while it runs). */
+export function DialogFormFooter({
+  form,
+  onCancel,
+  pending,
+  busy,
+  disabled = false,
+  label,
+  busyLabel,
+  testId,
+}: {
+  form: string;
+  onCancel: () => void;
+  /** The request is in flight: Cancel is disabled. */
+  pending: boolean;
+  /** Pending or done (the dialog is about to close): the submit shows `busyLabel`. */
+  busy: boolean;
+  disabled?: boolean;
+  label: string;
+  busyLabel: string;
+  testId?: string;
+}) {
+  return (
+    <>
+      <Button variant="secondary" onClick={onCancel} disabled={pending}>
+        Cancel
+      </Button>
+      <Button type="submit" form={form} disabled={busy || disabled} data-testid={testId}>
+        {busy ? busyLabel : label}
+      </Button>
+    </>
+  );
+}
+
 export interface ConfirmButtonProps {
   /** The text of the button that opens the dialog. */
   children: ReactNode;

@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from "react";
 import { useHydrated } from "~/components/datasets/use-hydrated";
 import { Button, type ButtonVariant } from "./button";
-import { Dialog } from "./dialog";
+import { Dialog, DialogFormFooter } from "./dialog";
 import { Field, Input } from "./input";
 import { Textarea } from "./textarea";
 
@@ -70,14 +70,14 @@ export function NewNamedButton({ noun, example, intro, descriptionPlaceholder, c
         onClose={close}
         title={title}
         footer={
-          <>
-            <Button variant="secondary" onClick={close} disabled={create.isPending}>
-              Cancel
-            </Button>
-            <Button type="submit" form={`new-${noun}-form`} disabled={create.isPending || create.isSuccess}>
-              {create.isPending || create.isSuccess ? "Creating…" : `Create ${noun}`}
-            </Button>
-          </>
+          <DialogFormFooter
+            form={`new-${noun}-form`}
+            onCancel={close}
+            pending={create.isPending}
+            busy={create.isPending || create.isSuccess}
+            label={`Create ${noun}`}
+            busyLabel="Creating…"
+          />
         }
       >
         <p>{intro}</p>
