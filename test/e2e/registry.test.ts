@@ -53,7 +53,9 @@ async function answeringVersion(p: Page): Promise<string | null> {
   const result = p.getByTestId("try-it-result");
   const before = (await result.count()) > 0 ? await result.getAttribute("data-request-id") : null;
   await p.getByTestId("try-it-submit").click();
-  await expect.poll(async () => ((await result.count()) > 0 ? result.getAttribute("data-request-id") : null), { timeout: 10_000 }).not.toBe(before);
+  const error = p.getByTestId("try-it-error");
+  await expect.poll(async () => ((await error.count()) > 0 ? "error" : (await result.count()) > 0 ? result.getAttribute("data-request-id") : null), { timeout: 10_000 }).not.toBe(before);
+  if ((await error.count()) > 0) throw new Error(`try it failed: ${(await error.textContent()) ?? ""}`);
   return result.getAttribute("data-model-version");
 }
 
@@ -64,6 +66,10 @@ beforeAll(async () => {
   approver = await persona(PERSONAS.approver);
 });
 afterAll(async () => {
+  if (process.env.KEEL_E2E_DEBUG) {
+    console.log(keel.output());
+    console.log(await (await fetch(`${keel.url}/api/v1/serve/metrics`)).text());
+  }
   await scientist.context.close();
   await approver.context.close();
   await browser.close();
@@ -179,6 +185,32 @@ describe("registry, approvals, deployments and serving", () => {
     await expect.poll(() => answeringVersion(page), { timeout: 15_000, interval: 300 }).toBe("1");
     expect(await page.getByTestId("revision-row").count()).toBe(3);
     await screenshot(page, "deployments-rolled-back");
+  });
+
+  it("a viewer sees the registry and the deployment but no write action, and no approvals", async () => {
+    const viewer = await persona(PERSONAS.viewer);
+    try {
+      const { page } = viewer;
+      await open(page, `/demo/models/${MODEL}`);
+      await page.locator('[data-testid=version-row][data-version="2"]').waitFor();
+      expect(await page.getByTestId("register-version").count()).toBe(0);
+      // Version 1 serves again after the rollback: its lineage ends at the deployment.
+      await open(page, `/demo/models/${MODEL}/versions/1`);
+      await page.getByTestId("lineage-graph").waitFor();
+      expect(await page.getByTestId("lineage-graph").textContent()).toContain(DEPLOYMENT);
+      expect(await page.getByTestId("request-promotion").count()).toBe(0);
+      expect(await page.getByTestId("batch-score-form").count()).toBe(0);
+      await open(page, `/demo/deployments/${DEPLOYMENT}`);
+      await page.locator('[data-testid=traffic-route][data-version="1"]').waitFor();
+      for (const id of ["rollback-button", "promote-button", "traffic-save"]) expect(await page.getByTestId(id).count()).toBe(0);
+      const refused = await api(page.request, "POST", `/projects/demo/deployments/${DEPLOYMENT}/rollback`, { comment: "viewer" });
+      expect(refused.status).toBe(403);
+      await open(page, "/demo/approvals");
+      expect(await page.getByTestId("inbox-row").count()).toBe(0);
+      await page.getByText(/approval\.read|not allowed|cannot/i).first().waitFor();
+    } finally {
+      await viewer.context.close();
+    }
   });
 
   it("no page threw", () => {

@@ -229,6 +229,24 @@ describe("traffic (acceptance 4)", () => {
   });
 });
 
+describe("traffic changes reach the server on their own", () => {
+  it("without refresh(): once the 1 s resolution cache lapses, the next requests load and then serve the new version", async () => {
+    await world.deploy("self-swap", "clf", [{ version: 1 }]);
+    const a = app({ resolveCacheMs: 50 });
+    const [row] = sampleRows(1, 12);
+    const ask = async () => (await a.inject({ method: "POST", url: url("self-swap"), headers: bearer(dsToken), payload: { instances: [row] } })).json<PredictBody>().modelVersion;
+    expect(await ask()).toBe(1);
+    await setTraffic(fx.ctx(fx.actors.data_scientist), { project: "demo", deployment: "self-swap", traffic: [{ version: 2 }] });
+    const seen: number[] = [];
+    for (let i = 0; i < 200 && seen.at(-1) !== 2; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      seen.push(await ask());
+    }
+    expect(seen.at(-1)).toBe(2);
+    expect(a.serving.stats().cache.swaps).toBe(1);
+  });
+});
+
 describe("micro-batching", () => {
   it("16 concurrent single-row requests take fewer predict calls than requests", async () => {
     const a = app({ batch: { maxWaitMs: 60_000, maxBatch: 16 } });

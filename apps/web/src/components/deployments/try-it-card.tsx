@@ -1,7 +1,7 @@
 "use client";
 
 import type { DeploymentDetail } from "@keel/api";
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Alert, Button, Card, Table, TBody, TD, TH, THead, TR } from "~/components/ui";
 import { CopyButton } from "~/components/ui/copy-button";
@@ -22,7 +22,11 @@ export function TryItCard({ project, deployment }: { project: string; deployment
   const trpc = useTRPC();
   const hydrated = useHydrated();
   const primary = primaryRoute(deployment.traffic);
-  const version = useQuery(trpc.registry.getVersion.queryOptions({ project, model: deployment.model, version: primary?.version ?? 1 }, { enabled: primary !== undefined }));
+  // While a new primary version's signature loads (after a traffic change), keep the previous
+  // example instead of flashing an empty one that the server would refuse.
+  const version = useQuery(
+    trpc.registry.getVersion.queryOptions({ project, model: deployment.model, version: primary?.version ?? 1 }, { enabled: primary !== undefined, placeholderData: keepPreviousData }),
+  );
   const signature = version.data?.signature;
   const [text, setText] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -87,7 +91,7 @@ export function TryItCard({ project, deployment }: { project: string; deployment
                 : "Loading the signature…"}
           </p>
         </div>
-        <Button type="submit" data-testid="try-it-submit" disabled={busy || !hydrated}>
+        <Button type="submit" data-testid="try-it-submit" disabled={busy || !hydrated || (text === null && signature === undefined)}>
           {busy ? "Sending…" : "Send request"}
         </Button>
       </form>
