@@ -5,9 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDriver } from "@keel/db/testing";
-import { createToken } from "../services/tokens";
-import { createModel, registerModelVersion } from "../services/registry/index";
-import { setupRegistryWorld, type RegistryWorld } from "../services/registry/test-support";
+import { modelWithVersions, personaTokens, setupRegistryWorld, type RegistryWorld } from "../services/registry/test-support";
 import { setupFixture, type Fixture } from "../testing";
 import { errorOf, errorPaths, restClient, type Reply } from "./test-client";
 
@@ -22,13 +20,8 @@ beforeAll(async () => {
   fx = await setupFixture();
   w = await setupRegistryWorld(fx);
   // Tokens act for the person who made them: each persona makes their own.
-  scientist = (await createToken(fx.ctx(fx.actors.data_scientist), { project: "demo", name: "ds", role: "data_scientist" })).token;
-  manager = (await createToken(fx.ctx(fx.actors.approver), { project: "demo", name: "mgr", role: "approver" })).token;
-  owner = (await createToken(fx.ctx(fx.actors.owner), { project: "demo", name: "own", role: "owner" })).token;
-  viewer = (await createToken(fx.ctx(fx.actors.admin), { project: "demo", name: "v", role: "viewer" })).token;
-  const ds = fx.ctx(fx.actors.data_scientist);
-  await createModel(ds, { project: "demo", name: "svc" });
-  for (let i = 0; i < 3; i++) await registerModelVersion(ds, { project: "demo", model: "svc", runId: await w.run() });
+  ({ scientist, manager, owner, viewer } = await personaTokens(fx));
+  await modelWithVersions(fx, w, "svc", 3);
 }, 120_000);
 afterAll(async () => {
   await fx.destroy();

@@ -6,9 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDriver } from "@keel/db/testing";
 import { decide, requestPromotion } from "../services/approvals/index";
-import { createToken } from "../services/tokens";
-import { createModel, registerModelVersion } from "../services/registry/index";
-import { setupRegistryWorld, type RegistryWorld } from "../services/registry/test-support";
+import { modelWithVersions, personaTokens, setupRegistryWorld, type RegistryWorld } from "../services/registry/test-support";
 import { setupFixture, type Fixture } from "../testing";
 import { errorOf, errorPaths, restClient } from "./test-client";
 
@@ -21,12 +19,8 @@ let viewer: string;
 beforeAll(async () => {
   fx = await setupFixture();
   w = await setupRegistryWorld(fx);
-  scientist = (await createToken(fx.ctx(fx.actors.data_scientist), { project: "demo", name: "ds", role: "data_scientist" })).token;
-  manager = (await createToken(fx.ctx(fx.actors.approver), { project: "demo", name: "mgr", role: "approver" })).token;
-  viewer = (await createToken(fx.ctx(fx.actors.admin), { project: "demo", name: "v", role: "viewer" })).token;
-  const ds = fx.ctx(fx.actors.data_scientist);
-  await createModel(ds, { project: "demo", name: "svc" });
-  for (let i = 0; i < 3; i++) await registerModelVersion(ds, { project: "demo", model: "svc", runId: await w.run() });
+  ({ scientist, manager, viewer } = await personaTokens(fx));
+  await modelWithVersions(fx, w, "svc", 3);
 }, 120_000);
 afterAll(async () => {
   await fx.destroy();

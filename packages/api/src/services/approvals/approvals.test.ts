@@ -23,37 +23,7 @@ import {
   setApprovalPolicy,
   withdrawRequest,
 } from "./index";
-
-async function expectKeel(p: Promise<unknown>, code: string, path: string, message?: RegExp): Promise<void> {
-  const err: unknown = await p.then(
-    () => new Error("expected a failure"),
-    (e: unknown) => e,
-  );
-  expect(err).toMatchObject({ code });
-  const details = (err as { details?: { path?: string }[] }).details ?? [];
-  expect(details.map((d) => d.path)).toContain(path);
-  if (message) expect((err as Error).message).toMatch(message);
-}
-
-async function expectZod(p: Promise<unknown>, path: string): Promise<void> {
-  const err: unknown = await p.then(
-    () => new Error("expected a failure"),
-    (e: unknown) => e,
-  );
-  const issues = (err as { issues?: { path: PropertyKey[] }[] }).issues ?? [];
-  expect(issues.map((i) => i.path.map(String).join("."))).toContain(path);
-}
-
-/** Finds the Postgres error (code, message) under drizzle's wrapping. */
-function pgError(err: unknown): { code?: string; message: string } {
-  let cur: unknown = err;
-  for (let i = 0; i < 5 && cur; i++) {
-    const c = cur as { code?: unknown; message?: unknown; cause?: unknown };
-    if (typeof c.code === "string" && /^[0-9A-Z]{5}$/.test(c.code)) return { code: c.code, message: String(c.message) };
-    cur = c.cause;
-  }
-  return { message: String((err as { message?: unknown }).message) };
-}
+import { expectKeel, expectZod, pgError } from "../../test/expect-errors";
 
 describe(`approval workflow on ${testDriver()}`, { timeout: 120_000 }, () => {
   let fx: Fixture;

@@ -28,30 +28,11 @@ import {
   versionAtTime,
 } from "./index";
 import { setupRegistryWorld, type RegistryWorld } from "./test-support";
+import { expectKeel, expectZod } from "../../test/expect-errors";
 
 async function count(fx: Fixture, table: string): Promise<number> {
   const { rows } = await fx.kdb.query<{ n: number }>(`select count(*)::int as n from ${table}`);
   return rows[0]?.n ?? 0;
-}
-
-async function expectKeel(p: Promise<unknown>, code: string, path: string, message?: RegExp): Promise<void> {
-  const err: unknown = await p.then(
-    () => new Error("expected a failure"),
-    (e: unknown) => e,
-  );
-  expect(err).toMatchObject({ code });
-  const details = (err as { details?: { path?: string }[] }).details ?? [];
-  expect(details.map((d) => d.path)).toContain(path);
-  if (message) expect((err as Error).message).toMatch(message);
-}
-
-async function expectZod(p: Promise<unknown>, path: string): Promise<void> {
-  const err: unknown = await p.then(
-    () => new Error("expected a failure"),
-    (e: unknown) => e,
-  );
-  const issues = (err as { issues?: { path: PropertyKey[] }[] }).issues ?? [];
-  expect(issues.map((i) => i.path.map(String).join("."))).toContain(path);
 }
 
 describe(`model registry on ${testDriver()}`, { timeout: 60_000 }, () => {

@@ -6,6 +6,9 @@ import { createDataset } from "../datasets/datasets";
 import { uploadDatasetVersion } from "../datasets/versions";
 import { createExperiment } from "../experiments/experiments";
 import { actorUserId } from "../access";
+import { createToken } from "../tokens";
+import { createModel } from "./models";
+import { registerModelVersion } from "./versions";
 
 export const TINY_CSV = "age,city,income,label\n34,paris,52000,yes\n51,lyon,61000,no\n29,paris,38000,yes\n44,nice,75000,no\n38,lyon,49000,yes\n61,nice,82000,no\n";
 
@@ -72,4 +75,21 @@ export async function setupRegistryWorld(fx: Fixture, project = "demo", dataset 
     },
   };
   return world;
+}
+
+/** API tokens of the personas a REST test acts as: each persona makes their own (a token acts for its maker). */
+export async function personaTokens(fx: Fixture, project = "demo"): Promise<{ scientist: string; manager: string; owner: string; viewer: string }> {
+  return {
+    scientist: (await createToken(fx.ctx(fx.actors.data_scientist), { project, name: "ds", role: "data_scientist" })).token,
+    manager: (await createToken(fx.ctx(fx.actors.approver), { project, name: "mgr", role: "approver" })).token,
+    owner: (await createToken(fx.ctx(fx.actors.owner), { project, name: "own", role: "owner" })).token,
+    viewer: (await createToken(fx.ctx(fx.actors.admin), { project, name: "v", role: "viewer" })).token,
+  };
+}
+
+/** A model with `versions` versions registered (by the data scientist) from fresh succeeded runs. */
+export async function modelWithVersions(fx: Fixture, w: RegistryWorld, name: string, versions: number, project = "demo"): Promise<void> {
+  const ds = fx.ctx(fx.actors.data_scientist);
+  await createModel(ds, { project, name });
+  for (let i = 0; i < versions; i++) await registerModelVersion(ds, { project, model: name, runId: await w.run() });
 }
