@@ -33,10 +33,9 @@ import {
 } from "@keel/api/services/serving";
 import type { Db } from "@keel/db";
 import { chooseBackend } from "@keel/ml/backend";
-import { type BufferStats, type Prediction, parsePredictRequest, PredictInputError, type Signature } from "@keel/ml/serving";
+import { type BufferStats, createBoundedBuffer, type Prediction, parsePredictRequest, PredictInputError, type Signature } from "@keel/ml/serving";
 import type { ArtifactStore } from "@keel/storage";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
-import { createLogBuffer } from "./prediction-log";
 import { type CachedRoute, type LoadedVersion, ModelCache, type ModelCacheStats, type Row } from "./model-cache";
 
 declare module "fastify" {
@@ -172,11 +171,12 @@ export function buildServeApp(opts: ServeOptions): ServeApp {
   });
 
   const write = opts.log?.write ?? ((entries: PredictionLogEntry[]) => writePredictionLog(opts.db, entries));
-  const logBuffer = createLogBuffer<PredictionLogEntry>({
+  // Bounded (a full buffer drops and counts), written in background batches, flushed on close.
+  const logBuffer = createBoundedBuffer<PredictionLogEntry>({
     capacity: opts.log?.capacity ?? 100_000,
     flushEveryMs: opts.log?.flushEveryMs ?? 250,
     maxBatch: opts.log?.maxBatch ?? 1000,
-    write,
+    flush: write,
     onError: (error, items) => warn(`prediction log: writing ${items} rows failed; they stay buffered for a retry`, error),
   });
 
