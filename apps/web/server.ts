@@ -68,7 +68,8 @@ async function main(): Promise<void> {
   const worker: RunningWorker | null = env.KEEL_WORKER === "1" ? await startWorker({ kdb, boss }) : null;
 
   // The portal's "try it" form calls predict with the session cookie; the store is the process's.
-  const serve = buildServeApp({ db: kdb.db, artifacts, sessionUserId: sessionCookieReader() });
+  // On Postgres the prediction log is written from a writer thread with its own connection.
+  const serve = buildServeApp({ db: kdb.db, artifacts, sessionUserId: sessionCookieReader(), log: env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {} });
   await serve.ready();
   if (env.KEEL_SERVE_PORT !== undefined) await serve.listen({ port: env.KEEL_SERVE_PORT, host: env.HOST });
 

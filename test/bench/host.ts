@@ -25,9 +25,11 @@ export function spawnBenchChild<M extends { type: string }>(
   name: string,
   script: string,
   args: string[] = [],
+  /** The child profiles a window of its own (it reads KEEL_BENCH_PROFILE itself): no whole-process profile. */
+  profilesItself = false,
 ): { child: ChildProcessByStdio<Writable, Readable, null>; exited: Promise<number | null>; next: <T extends M>(type: T["type"]) => Promise<T> } {
   // KEEL_BENCH_PROFILE=<dir>: the server writes a V8 CPU profile there (open it in Chrome DevTools).
-  const profile = process.env.KEEL_BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.KEEL_BENCH_PROFILE}`] : [];
+  const profile = process.env.KEEL_BENCH_PROFILE && !profilesItself ? ["--cpu-prof", `--cpu-prof-dir=${process.env.KEEL_BENCH_PROFILE}`] : [];
   const child = spawn(process.execPath, [...profile, "--import", "tsx", script, ...args], {
     env: { ...process.env, KEEL_TEST_DATABASE_URL: benchDatabaseUrl(), NODE_ENV: "production" },
     stdio: ["pipe", "pipe", "inherit"],
@@ -49,4 +51,33 @@ export function spawnBenchChild<M extends { type: string }>(
     }
   };
   return { child, exited, next };
+}
+
+/**
+ * A V8 CPU profile of a window of this process (KEEL_BENCH_PROFILE=<dir>; a no-op otherwise):
+ * `start()`, then `stop(name)` writes `<dir>/<name>.cpuprofile` (open it in Chrome DevTools).
+ */
+export function windowProfiler(): { start(): Promise<void>; stop(name: string): Promise<void> } {
+  const dir = process.env.KEEL_BENCH_PROFILE;
+  let session: import("node:inspector/promises").Session | null = null;
+  return {
+    async start() {
+      if (!dir || session) return;
+      const { Session } = await import("node:inspector/promises");
+      session = new Session();
+      session.connect();
+      await session.post("Profiler.enable");
+      await session.post("Profiler.setSamplingInterval", { interval: 250 });
+      await session.post("Profiler.start");
+    },
+    async stop(name) {
+      if (!dir || !session) return;
+      const { profile } = await session.post("Profiler.stop");
+      session.disconnect();
+      session = null;
+      const { mkdirSync, writeFileSync } = await import("node:fs");
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(`${dir}/${name}.cpuprofile`, JSON.stringify(profile));
+    },
+  };
 }

@@ -2,9 +2,14 @@
  * The server side of the serving benchmark (see serving.ts), in its own process: a fresh database
  * (Postgres when KEEL_TEST_DATABASE_URL is set, else PGlite) with the demo project, a small MLP
  * trained on a seeded dataset, registered and deployed to staging, and the prediction server
- * listening on a free port. Prints `ready`; on "done N" from stdin it closes the server (writing
- * the prediction log), counts the logged rows, measures N in-process single-row
- * `predictor.predict([row])` calls of the same version, prints `result` and drops the database.
+ * listening on a free port. Prints `ready`, then answers commands read from stdin (one per line):
+ *
+ * - `stage start` / `stage <name>`: a load stage starts / ends: prints `stage` with this process'
+ *   CPU time and the requests answered so far (under KEEL_BENCH_PROFILE it profiles the stage);
+ * - `inprocess <seconds>`: the baseline, while no request arrives: single-row
+ *   `predictor.predict([row])` calls of the same version (its own loaded copy) for that long;
+ * - `done`: closes the server (writing the prediction log), counts the logged rows, prints
+ *   `result` and drops the database.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
@@ -19,17 +24,13 @@ import { chooseBackend } from "@keel/ml/backend";
 import { buildServeApp } from "@keel/serve";
 import { sampleRows, servingCsv, setupServingWorld } from "@keel/serve/test-world";
 import { createArtifactStore } from "@keel/storage";
-import type { ServingReady, ServingResult } from "./serving";
+import { windowProfiler } from "./host";
+import type { ServingInProcess, ServingReady, ServingResult, ServingStage } from "./serving";
 
 const PROJECT = "demo";
 
-function emit(m: ServingReady | ServingResult): void {
+function emit(m: ServingReady | ServingResult | ServingStage | ServingInProcess): void {
   process.stdout.write(`${JSON.stringify(m)}\n`);
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
 async function main(): Promise<void> {
@@ -54,22 +55,51 @@ async function main(): Promise<void> {
     await world.deploy("bench", "bench-mlp", [{ version }]);
     const token = await world.token("data_scientist");
 
-    const app = buildServeApp({ db: kdb.db, artifacts });
+    // The baseline's own copy of the version, warmed up like the server is.
+    const [mv] = await kdb.db.select().from(schema.modelVersions).where(eq(schema.modelVersions.runId, trained.runId));
+    if (!mv) throw new Error("the model version is missing");
+    const predictor = await loadVersionPredictor(artifacts, mv);
+    const rows = sampleRows(256, 5);
+    for (let i = 0; i < 3000; i++) await predictor.predict([rows[i % rows.length] ?? {}]);
+
+    // On Postgres the log is written from the writer thread, as keel-serve and the launcher do.
+    const app = buildServeApp({ db: kdb.db, artifacts, log: kdb.url ? { databaseUrl: kdb.url } : {} });
     await app.listen({ port: 0, host: "127.0.0.1" });
     const { port } = app.server.address() as AddressInfo;
-    const rows = sampleRows(256, 5);
     emit({ type: "ready", port, token, url: `http://127.0.0.1:${port}/api/v1/projects/${PROJECT}/deployments/bench/predict`, rows, database: kdb.driver, backend: backend.backend });
 
+    let done = false;
     let calls = 0;
+    const profiler = windowProfiler();
     for await (const line of createInterface({ input: process.stdin })) {
       const [cmd, arg] = line.trim().split(/\s+/);
       if (cmd === "abort") break;
+      if (cmd === "stage") {
+        if (arg === "start") await profiler.start();
+        else await profiler.stop(`serving-server-${arg ?? "stage"}`);
+        const cpu = process.cpuUsage();
+        emit({ type: "stage", cpuMicros: cpu.user + cpu.system, answered: app.serving.stats().requests.answered });
+        continue;
+      }
+      if (cmd === "inprocess") {
+        const latencies: number[] = [];
+        const t0 = performance.now();
+        const until = t0 + Number(arg ?? 1) * 1000;
+        while (performance.now() < until) {
+          const r0 = performance.now();
+          await predictor.predict([rows[calls++ % rows.length] ?? {}]);
+          latencies.push(performance.now() - r0);
+        }
+        emit({ type: "inprocess", calls: latencies.length, seconds: (performance.now() - t0) / 1000, latencies });
+        continue;
+      }
       if (cmd === "done") {
-        calls = Number(arg ?? 0);
+        done = true;
         break;
       }
     }
-    if (calls <= 0) throw new Error("serving: the client side stopped before it was done");
+    predictor.dispose();
+    if (!done) throw new Error("serving: the client side stopped before it was done");
     const stats = app.serving.stats();
     await app.close();
     const finalLog = app.serving.stats().log;
@@ -78,32 +108,13 @@ async function main(): Promise<void> {
       .select({ n: count() })
       .from(schema.predictionLog)
       .where(and(eq(schema.predictionLog.deploymentId, dep?.id ?? ""), eq(schema.predictionLog.mode, "live")));
-
-    // The baseline: the same version, in this process, one row per predict call.
-    const [mv] = await kdb.db.select().from(schema.modelVersions).where(eq(schema.modelVersions.runId, trained.runId));
-    if (!mv) throw new Error("the model version is missing");
-    const predictor = await loadVersionPredictor(artifacts, mv);
-    for (let i = 0; i < 200; i++) await predictor.predict([rows[i % rows.length] ?? {}]);
-    const lat: number[] = [];
-    const t0 = performance.now();
-    for (let i = 0; i < calls; i++) {
-      const r0 = performance.now();
-      await predictor.predict([rows[(i + 2) % rows.length] ?? {}]);
-      lat.push(performance.now() - r0);
-    }
-    const inProcessSeconds = (performance.now() - t0) / 1000;
-    predictor.dispose();
-    lat.sort((a, b) => a - b);
     emit({
       type: "result",
+      answered: stats.requests.answered,
       loggedRows: logged?.n ?? 0,
       logStats: finalLog,
       predictCalls: stats.predict.calls,
       predictRows: stats.predict.rows,
-      inProcessCalls: calls,
-      inProcessSeconds,
-      inProcessMsP50: percentile(lat, 50),
-      inProcessMsP99: percentile(lat, 99),
       serverPeakRssMb: Math.round(peakRss / 1024 / 1024),
     });
   } finally {

@@ -3,31 +3,40 @@
  * over HTTP. The server (serving-child.ts, its own process) trains a small MLP with trainTabular
  * on a seeded 2,000-row dataset, registers and deploys it (staging), and listens with the
  * prediction server (buildServeApp: token auth, model cache, micro-batching, prediction log on).
- * This process sends single-row `{instances:[row]}` requests over keep-alive HTTP (node:http),
- * first one at a time (concurrency 1), then 16 at a time.
+ * The load generator (http-load.ts: wrk when installed, else undici) sends single-row
+ * `{instances:[row]}` requests over keep-alive connections: a warm-up, then one at a time
+ * (concurrency 1), then 16 at a time.
  *
- * Baseline, in the server's process after the load: the same model loaded again, called in-process
- * with `predictor.predict([row])` one row at a time, for as many calls as the concurrency-16 stage
- * sent. Reports req/s and p50/p99 latency per concurrency, the ratio HTTP(c16) / in-process, and
- * checks after closing the server that the prediction log holds exactly one row per answered
- * request (the bench FAILS if not). For context it also measures the HTTP floor of the machine:
- * GET /metrics of the same server (no auth, no model, no database) at concurrency 16. Goals (printed, not enforced): ratio ≥ 1.0 at concurrency 16,
- * p99 ≤ 15 ms.
+ * Baseline: in the server's process, while no request arrives, the same version (its own loaded
+ * copy) called in-process with `predictor.predict([row])`, one row per call. The concurrency-16
+ * stage and the baseline alternate in rounds, so a machine that speeds up or slows down during
+ * the run (shared cloud cores do) weighs on both alike. Reports req/s and p50/p99 latency per
+ * concurrency, the ratio HTTP(c16) / in-process, the CPU time each process spends per request
+ * (server, load generator, Postgres), and checks after closing the server that the prediction
+ * log holds exactly one row per answered request (the bench FAILS if not, or if any request
+ * failed). For context it measures the HTTP floor of the machine: GET /metrics of the same
+ * server (no auth, no model, no database) at concurrency 16. Goals (printed, not enforced):
+ * ratio ≥ 1.0 at concurrency 16, p99 ≤ 15 ms.
  *
  * Database: Postgres (KEEL_TEST_DATABASE_URL or the local default) when pg_isready answers, else PGlite.
  *
  *   npm run bench -w @keel/test -- serving
  */
-import { Agent, request as httpRequest } from "node:http";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { machine, spawnBenchChild } from "./host";
+import { httpLoad, loadGenerator, type LoadResult } from "./http-load";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
-export const C1_REQUESTS = 2_000;
-export const C16_REQUESTS = 10_000;
-export const WARMUP_REQUESTS = 200;
+/** Seconds of each stage. */
+export const WARMUP_SECONDS = 3;
+export const C1_SECONDS = 3;
+export const C16_ROUNDS = 3;
+export const C16_SECONDS_PER_ROUND = 3;
+export const IN_PROCESS_SECONDS_PER_ROUND = 2;
+export const FLOOR_SECONDS = 2;
 
 export interface ServingReady {
   type: "ready";
@@ -39,18 +48,54 @@ export interface ServingReady {
   backend: string;
 }
 
+/** The child's answer to a "stage start|<name>" line: its CPU time and answered requests so far (it also profiles the stage under KEEL_BENCH_PROFILE). */
+export interface ServingStage {
+  type: "stage";
+  cpuMicros: number;
+  answered: number;
+}
+
+/** The child's answer to "inprocess <seconds>": the baseline's calls and their latencies (ms). */
+export interface ServingInProcess {
+  type: "inprocess";
+  calls: number;
+  seconds: number;
+  latencies: number[];
+}
+
 export interface ServingResult {
   type: "result";
+  /** Requests the server answered (its own counter), warm-up included. */
+  answered: number;
   /** Live rows in prediction_log after the server closed. */
   loggedRows: number;
   logStats: { buffered: number; written: number; dropped: number; flushes: number; failedFlushes: number };
   predictCalls: number;
   predictRows: number;
-  inProcessCalls: number;
-  inProcessSeconds: number;
-  inProcessMsP50: number;
-  inProcessMsP99: number;
   serverPeakRssMb: number;
+}
+
+/** CPU time (µs) of the machine's postgres processes so far (Linux /proc; 0 elsewhere). */
+export function postgresCpuMicros(): number {
+  let ticks = 0;
+  let entries: string[] = [];
+  try {
+    entries = readdirSync("/proc").filter((e) => /^\d+$/.test(e));
+  } catch {
+    return 0;
+  }
+  for (const pid of entries) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const close = stat.lastIndexOf(")");
+      if (!stat.slice(stat.indexOf("(") + 1, close).startsWith("postgres")) continue;
+      const fields = stat.slice(close + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended
+    }
+  }
+  return (ticks * 1_000_000) / 100;
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -62,94 +107,90 @@ function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
-interface Stage {
-  requests: number;
-  seconds: number;
-  latencies: number[];
-}
-
-/** One keep-alive HTTP/1.1 request with node:http (a lighter client than fetch, so the bench measures the server). */
-function send(agent: Agent, url: URL, method: "GET" | "POST", headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ agent, hostname: url.hostname, port: url.port, path: url.pathname, method, headers: body === undefined ? headers : { ...headers, "content-length": String(Buffer.byteLength(body)) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
-
-async function load(ready: ServingReady, total: number, concurrency: number, offset: number, floor = false): Promise<Stage> {
-  const bodies = ready.rows.map((r) => JSON.stringify({ instances: [r] }));
-  const headers = { authorization: `Bearer ${ready.token}`, "content-type": "application/json" };
-  const predictUrl = new URL(ready.url);
-  const metricsUrl = new URL("/metrics", ready.url);
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const latencies: number[] = [];
-  let next = 0;
-  const t0 = performance.now();
-  try {
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        for (;;) {
-          const i = next++;
-          if (i >= total) return;
-          const r0 = performance.now();
-          const res = floor ? await send(agent, metricsUrl, "GET", {}) : await send(agent, predictUrl, "POST", headers, bodies[(i + offset) % bodies.length]);
-          latencies.push(performance.now() - r0);
-          if (res.status !== 200) throw new Error(`predict answered ${res.status}: ${res.text.slice(0, 300)}`);
-        }
-      }),
-    );
-  } finally {
-    agent.destroy();
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  latencies.sort((a, b) => a - b);
-  return { requests: total, seconds, latencies };
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted.length === 0 ? Number.NaN : ((sorted[(sorted.length - 1) >> 1] ?? 0) + (sorted[sorted.length >> 1] ?? 0)) / 2;
 }
 
 export async function servingBench(): Promise<Record<string, number | string>> {
   const host = machine();
-  const { child, exited, next } = spawnBenchChild<ServingReady | ServingResult>("serving", path.join(HERE, "serving-child.ts"));
+  const generator = loadGenerator();
+  const { child, exited, next } = spawnBenchChild<ServingReady | ServingResult | ServingStage | ServingInProcess>("serving", path.join(HERE, "serving-child.ts"), [], true);
+  // The server's CPU time and answered count at a stage's start and end (KEEL_BENCH_PROFILE=<dir>: it profiles the stage).
+  const stage = async (arg: string): Promise<ServingStage> => {
+    child.stdin.write(`stage ${arg}\n`);
+    return next<ServingStage>("stage");
+  };
   try {
     const ready = await next<ServingReady>("ready");
-    await load(ready, WARMUP_REQUESTS, 4, 0);
-    const c1 = await load(ready, C1_REQUESTS, 1, 1);
-    const c16 = await load(ready, C16_REQUESTS, 16, 2);
+    const predict = {
+      url: ready.url,
+      bodies: ready.rows.map((r) => JSON.stringify({ instances: [r] })),
+      headers: { authorization: `Bearer ${ready.token}`, "content-type": "application/json" },
+    };
+    const failures: string[] = [];
+    const checked = (name: string, r: LoadResult): LoadResult => {
+      if (r.failed > 0) failures.push(`${name}: ${r.failed} requests failed`);
+      return r;
+    };
+    checked("warm-up", await httpLoad({ ...predict, concurrency: 16, seconds: WARMUP_SECONDS }));
+    const c1 = checked("c1", await httpLoad({ ...predict, concurrency: 1, seconds: C1_SECONDS }));
+
+    // Concurrency 16 and the in-process baseline, in alternating rounds.
+    const rounds: LoadResult[] = [];
+    const inProcess: ServingInProcess[] = [];
+    let serverCpu = 0;
+    let databaseCpu = 0;
+    for (let round = 1; round <= C16_ROUNDS; round++) {
+      const s0 = await stage("start");
+      const db0 = postgresCpuMicros();
+      rounds.push(checked(`c16 round ${round}`, await httpLoad({ ...predict, concurrency: 16, seconds: C16_SECONDS_PER_ROUND })));
+      databaseCpu += postgresCpuMicros() - db0;
+      serverCpu += (await stage(`c16-${round}`)).cpuMicros - s0.cpuMicros;
+      child.stdin.write(`inprocess ${IN_PROCESS_SECONDS_PER_ROUND}\n`);
+      inProcess.push(await next<ServingInProcess>("inprocess"));
+    }
     // The HTTP floor on this machine: GET /metrics (no auth, no model, no database), 16 at a time.
-    const floor = await load(ready, C16_REQUESTS, 16, 0, true);
-    const answered = WARMUP_REQUESTS + c1.requests + c16.requests;
-    child.stdin.write(`done ${C16_REQUESTS}\n`);
+    const floor = checked("floor", await httpLoad({ url: new URL("/metrics", ready.url).toString(), concurrency: 16, seconds: FLOOR_SECONDS }));
+    child.stdin.write("done\n");
     const result = await next<ServingResult>("result");
     child.stdin.end();
     await exited;
+
+    const c16Requests = rounds.reduce((a, r) => a + r.requests, 0);
+    const c16Rate = c16Requests / rounds.reduce((a, r) => a + r.seconds, 0);
     const c1Rate = c1.requests / c1.seconds;
-    const c16Rate = c16.requests / c16.seconds;
-    const inProcessRate = result.inProcessCalls / result.inProcessSeconds;
+    const baselineLatencies = inProcess.flatMap((r) => r.latencies).sort((a, b) => a - b);
+    const inProcessRate = inProcess.reduce((a, r) => a + r.calls, 0) / inProcess.reduce((a, r) => a + r.seconds, 0);
     const ratio = c16Rate / inProcessRate;
-    const p99c16 = percentile(c16.latencies, 99);
-    const logOk = result.loggedRows === answered;
+    const p99c16 = Math.max(...rounds.map((r) => r.msP99));
+    const logOk = result.loggedRows === result.answered;
     const figures: Record<string, number | string> = {
       benchmark: "serving",
       database: ready.database,
       backend: ready.backend,
+      loadGenerator: generator,
       ...host,
-      requestsAnswered: answered,
+      requestsAnswered: result.answered,
       c1RequestsPerSecond: Math.round(c1Rate),
-      c1MsP50: round(percentile(c1.latencies, 50)),
-      c1MsP99: round(percentile(c1.latencies, 99)),
+      c1MsP50: round(c1.msP50),
+      c1MsP99: round(c1.msP99),
       c16RequestsPerSecond: Math.round(c16Rate),
-      c16MsP50: round(percentile(c16.latencies, 50)),
+      c16RequestsPerSecondByRound: rounds.map((r) => Math.round(r.requests / r.seconds)).join(" "),
+      c16MsP50: round(median(rounds.map((r) => r.msP50))),
+      // The worst round's p99.
       c16MsP99: round(p99c16),
+      c16MsP99ByRound: rounds.map((r) => round(r.msP99)).join(" "),
+      // CPU time per request of the concurrency-16 rounds (µs): what each process costs on this machine.
+      c16ServerCpuMicrosPerRequest: Math.round(serverCpu / c16Requests),
+      c16LoadGeneratorCpuMicrosPerRequest: Math.round(median(rounds.map((r) => r.clientCpuMicrosPerRequest))),
+      c16PostgresCpuMicrosPerRequest: ready.database === "postgres" ? Math.round(databaseCpu / c16Requests) : "in the server (PGlite)",
       httpFloorC16RequestsPerSecond: Math.round(floor.requests / floor.seconds),
-      httpFloorC16MsP50: round(percentile(floor.latencies, 50)),
+      httpFloorC16MsP50: round(floor.msP50),
       inProcessCallsPerSecond: Math.round(inProcessRate),
-      inProcessMsP50: round(result.inProcessMsP50),
-      inProcessMsP99: round(result.inProcessMsP99),
+      inProcessCallsPerSecondByRound: inProcess.map((r) => Math.round(r.calls / r.seconds)).join(" "),
+      inProcessMsP50: round(percentile(baselineLatencies, 50)),
+      inProcessMsP99: round(percentile(baselineLatencies, 99)),
       ratioHttpC16ToInProcess: round(ratio),
       ratioHttpC1ToInProcess: round(c1Rate / inProcessRate),
       predictCalls: result.predictCalls,
@@ -161,11 +202,12 @@ export async function servingBench(): Promise<Record<string, number | string>> {
       goalRatio: ratio >= 1 ? "pass" : "miss",
       goalP99: p99c16 <= 15 ? "pass" : "miss",
       logCheck: logOk ? "pass" : "FAIL",
-      goals: "ratioHttpC16ToInProcess >= 1.0, c16MsP99 <= 15; logged rows = requests answered (checked)",
+      goals: "ratioHttpC16ToInProcess >= 1.0, c16MsP99 <= 15; logged rows = requests answered, no failed request (checked)",
     };
-    if (!logOk) {
+    if (!logOk) failures.push(`the prediction log holds ${result.loggedRows} rows for ${result.answered} answered requests`);
+    if (failures.length > 0) {
       console.log(JSON.stringify(figures));
-      throw new Error(`serving: the prediction log holds ${result.loggedRows} rows for ${answered} answered requests`);
+      throw new Error(`serving: ${failures.join("; ")}`);
     }
     return figures;
   } finally {

@@ -15,7 +15,7 @@
  *   off the response path (full → dropped and counted); `app.close()` waits for shadow copies,
  *   then flushes it.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { artifactStoreOf, getHealth, KeelError, toRestError, type Actor, type ServiceContext } from "@keel/api";
 import { requestIdFrom } from "@keel/api/request-id";
 import { authenticateRequest } from "@keel/api/rest";
@@ -26,7 +26,6 @@ import {
   loadVersionPredictor,
   resolveServingDeployment,
   submitFeedback,
-  writePredictionLog,
   type FeedbackResult,
   type PredictionLogEntry,
   type ServingDeployment,
@@ -36,6 +35,7 @@ import { chooseBackend } from "@keel/ml/backend";
 import { type BufferStats, createBoundedBuffer, type Prediction, parsePredictRequest, PredictInputError, type Signature } from "@keel/ml/serving";
 import type { ArtifactStore } from "@keel/storage";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import { dbLogWriter, type PredictionLogWriter, threadLogWriter } from "./log-writer";
 import { type CachedRoute, type LoadedVersion, ModelCache, type ModelCacheStats, type Row } from "./model-cache";
 
 declare module "fastify" {
@@ -55,6 +55,11 @@ export interface PredictionLogOptions {
   maxBatch?: number;
   /** Replaces the database write (tests use it to make the log slow or failing). */
   write?: (entries: PredictionLogEntry[]) => Promise<void>;
+  /**
+   * Postgres: write the log from a worker thread with its own connection to this URL (the event
+   * loop then only encodes each batch). Without it the log is written through `db`, in-thread.
+   */
+  databaseUrl?: string;
 }
 
 export interface ServeOptions {
@@ -78,8 +83,9 @@ export interface ServeOptions {
   maxRows?: number;
   /**
    * How long (ms) a predict caller's credential → (actor, access, deployment) resolution is
-   * reused, so the hot path does not query the database. Revoking a token or a membership, or a
-   * traffic change, takes effect within this time. Default 1,000; 0 turns it off.
+   * reused, so the hot path does not query the database (refreshed in the background shortly
+   * before it lapses; concurrent requests share one lookup). Revoking a token or a membership, or
+   * a traffic change, takes effect within this time. Default 1,000; 0 turns it off.
    */
   resolveCacheMs?: number;
 }
@@ -88,6 +94,8 @@ export interface ServeStats {
   requests: { answered: number; rows: number; rejected: number; failed: number };
   predict: { calls: number; rows: number };
   shadow: { copies: number; rows: number; failed: number; pending: number };
+  /** Predict callers' access checks: answered from the resolution cache, or looked up in the database. */
+  resolutions: { hits: number; lookups: number };
   cache: ModelCacheStats;
   log: BufferStats;
 }
@@ -150,6 +158,7 @@ export function buildServeApp(opts: ServeOptions): ServeApp {
     requests: { answered: 0, rows: 0, rejected: 0, failed: 0 },
     predict: { calls: 0, rows: 0 },
     shadow: { copies: 0, rows: 0, failed: 0 },
+    resolutions: { hits: 0, lookups: 0 },
   };
   const warn = (message: string, error: unknown): void => {
     app.log.warn({ err: error }, message);
@@ -170,13 +179,17 @@ export function buildServeApp(opts: ServeOptions): ServeApp {
     onError: warn,
   });
 
-  const write = opts.log?.write ?? ((entries: PredictionLogEntry[]) => writePredictionLog(opts.db, entries));
+  const writer: PredictionLogWriter = opts.log?.write
+    ? { write: opts.log.write, close: async () => undefined }
+    : opts.log?.databaseUrl
+      ? threadLogWriter(opts.log.databaseUrl)
+      : dbLogWriter(opts.db);
   // Bounded (a full buffer drops and counts), written in background batches, flushed on close.
   const logBuffer = createBoundedBuffer<PredictionLogEntry>({
     capacity: opts.log?.capacity ?? 100_000,
     flushEveryMs: opts.log?.flushEveryMs ?? 250,
     maxBatch: opts.log?.maxBatch ?? 1000,
-    flush: write,
+    flush: (entries) => writer.write(entries),
     onError: (error, items) => warn(`prediction log: writing ${items} rows failed; they stay buffered for a retry`, error),
   });
 
@@ -191,6 +204,7 @@ export function buildServeApp(opts: ServeOptions): ServeApp {
       requests: { ...counters.requests },
       predict: { ...counters.predict },
       shadow: { ...counters.shadow, pending: shadows.size },
+      resolutions: { ...counters.resolutions },
       cache: cache.stats(),
       log: logBuffer.stats(),
     }),
@@ -200,10 +214,13 @@ export function buildServeApp(opts: ServeOptions): ServeApp {
   app.decorateRequest("actor", null);
   app.decorateRequest("afterResponse", null);
 
-  app.addHook("onRequest", async (req, reply) => {
+  // Callback-style hooks: no promise per request on the hot path.
+  app.addHook("onRequest", (req, reply, done) => {
     reply.header("x-request-id", req.id);
+    done();
   });
-  app.addHook("onResponse", async (req) => {
+  app.addHook("onResponse", (req, _reply, done) => {
+    done();
     const task = req.afterResponse;
     if (!task) return;
     req.afterResponse = null;
@@ -218,17 +235,22 @@ export function buildServeApp(opts: ServeOptions): ServeApp {
     await settleShadows();
     await cache.close();
     const final = await logBuffer.close();
+    await writer.close();
     if (final.buffered > 0) app.log.error(`prediction log: ${final.buffered} rows could not be written before closing`);
   });
 
   /** Bearer token (as the portal's REST API) or, when configured, the portal's session cookie. */
-  const authenticate = async (req: FastifyRequest): Promise<void> => {
+  const callerOf = async (req: FastifyRequest): Promise<Actor> => {
     const headers = headersOf(req);
     const session = opts.sessionUserId;
-    req.actor = await authenticateRequest({ db: opts.db, headers, sessionUserId: session ? () => session(headers) : undefined });
-    if (!req.actor) throw new KeelError("UNAUTHORIZED", "Send an API token (Authorization: Bearer …) or sign in to the portal.", [], "authentication");
+    const actor = await authenticateRequest({ db: opts.db, headers, sessionUserId: session ? () => session(headers) : undefined });
+    if (!actor) throw new KeelError("UNAUTHORIZED", "Send an API token (Authorization: Bearer …) or sign in to the portal.", [], "authentication");
+    return actor;
   };
-  const serviceContext = (req: FastifyRequest): ServiceContext => ({ db: opts.db, actor: req.actor, requestId: req.id, ip: clientIp(req), artifacts: opts.artifacts });
+  const authenticate = async (req: FastifyRequest): Promise<void> => {
+    req.actor = await callerOf(req);
+  };
+  const serviceContext = (req: FastifyRequest, actor: Actor | null = req.actor): ServiceContext => ({ db: opts.db, actor, requestId: req.id, ip: clientIp(req), artifacts: opts.artifacts });
 
   app.setErrorHandler((err, req, reply) => {
     const fastifyStatus = (err as { statusCode?: number }).statusCode;
@@ -292,36 +314,75 @@ export function buildServeApp(opts: ServeOptions): ServeApp {
     }
   };
 
-  /** Successful predict resolutions by (credential, project, deployment), for resolveCacheMs. */
+  /**
+   * Who may predict on which deployment, by (credential, project, deployment): a resolution (the
+   * token or session check and the deployment's row) is reused for resolveCacheMs, so the hot path
+   * does not query the database. In its last quarter one request refreshes it in the background
+   * (the others keep using it); once lapsed, concurrent requests share one lookup. A refresh that
+   * fails (token revoked, membership gone, deployment deleted) drops it, so the next request gets
+   * the error.
+   */
   const resolveCacheMs = opts.resolveCacheMs ?? 1000;
-  const resolved = new Map<string, { actor: Actor; deployment: ServingDeployment; until: number }>();
-  const resolveKey = (req: FastifyRequest): string | null => {
+  interface Resolution {
+    actor: Actor;
+    deployment: ServingDeployment;
+    until: number;
+    refreshing: boolean;
+  }
+  const resolved = new Map<string, Resolution>();
+  const lookups = new Map<string, Promise<Resolution>>();
+  type PredictRequest = FastifyRequest<{ Params: { project: string; deployment: string } }>;
+  const resolveKey = (req: PredictRequest): string | null => {
     const credential = req.headers.authorization ?? (opts.sessionUserId ? req.headers.cookie : undefined);
     if (!credential || resolveCacheMs <= 0) return null;
-    const digest = createHash("sha256").update(credential).digest("base64url");
-    return digest;
+    return `${hash("sha256", credential, "base64url")}\n${req.params.project}\n${req.params.deployment.toLowerCase()}`;
+  };
+  const lookup = async (req: PredictRequest): Promise<Resolution> => {
+    counters.resolutions.lookups += 1;
+    const actor = await callerOf(req);
+    const deployment = await resolveServingDeployment(serviceContext(req, actor), req.params.project, req.params.deployment, "deployment.predict");
+    return { actor, deployment, until: Date.now() + resolveCacheMs, refreshing: false };
+  };
+  const remember = (key: string, r: Resolution): Resolution => {
+    if (resolved.size >= 10_000) resolved.clear();
+    resolved.set(key, r);
+    return r;
+  };
+  const resolve = async (req: PredictRequest): Promise<Resolution> => {
+    const key = resolveKey(req);
+    if (key === null) return lookup(req);
+    const now = Date.now();
+    const hit = resolved.get(key);
+    if (hit && hit.until > now) {
+      counters.resolutions.hits += 1;
+      if (!hit.refreshing && hit.until - now < resolveCacheMs / 4) {
+        hit.refreshing = true;
+        lookup(req).then(
+          (fresh) => remember(key, fresh),
+          () => {
+            if (resolved.get(key) === hit) resolved.delete(key);
+          },
+        );
+      }
+      return hit;
+    }
+    let pending = lookups.get(key);
+    if (!pending) {
+      pending = lookup(req).then((fresh) => remember(key, fresh));
+      lookups.set(key, pending);
+      const settled = pending;
+      void settled.catch(() => undefined).finally(() => lookups.delete(key));
+    }
+    return pending;
   };
 
   app.post<{ Params: { project: string; deployment: string } }>("/api/v1/projects/:project/deployments/:deployment/predict", (req) => predict(req));
 
-  const predict = async (req: FastifyRequest<{ Params: { project: string; deployment: string } }>) => {
+  const predict = async (req: PredictRequest) => {
     const started = performance.now();
-    const key = resolveKey(req);
-    const fullKey = key === null ? null : `${key}\n${req.params.project}\n${req.params.deployment.toLowerCase()}`;
-    const hit = fullKey === null ? undefined : resolved.get(fullKey);
-    let deployment: ServingDeployment;
-    if (hit && hit.until > Date.now()) {
-      req.actor = hit.actor;
-      deployment = hit.deployment;
-    } else {
-      await authenticate(req);
-      deployment = await resolveServingDeployment(serviceContext(req), req.params.project, req.params.deployment, "deployment.predict");
-      if (fullKey !== null && req.actor) {
-        if (resolved.size >= 10_000) resolved.clear();
-        resolved.set(fullKey, { actor: req.actor, deployment, until: Date.now() + resolveCacheMs });
-      }
-    }
-    const state = await cache.get(deployment);
+    const { actor, deployment } = await resolve(req);
+    req.actor = actor;
+    const state = cache.ready(deployment) ?? (await cache.get(deployment));
     const decision = routeRequest(state.routes, random);
     const live = decision.live.loaded;
     if (!live.acquire()) throw new KeelError("INTERNAL_SERVER_ERROR", "The model version was being unloaded; retry the request.");

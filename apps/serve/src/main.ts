@@ -12,7 +12,8 @@ async function main(): Promise<void> {
   }
   const kdb = createPostgresDb({ url: env.DATABASE_URL });
   // Accepts the portal's session cookie as well as API tokens (AUTH_SECRET must be the portal's).
-  const app = buildServeApp({ db: kdb.db, logger: true, sessionUserId: sessionCookieReader() });
+  // The prediction log is written from a writer thread with its own connection, off the event loop.
+  const app = buildServeApp({ db: kdb.db, logger: true, sessionUserId: sessionCookieReader(), log: { databaseUrl: env.DATABASE_URL } });
   await app.listen({ port: env.KEEL_SERVE_PORT, host: env.KEEL_SERVE_HOST });
   const stop = async (): Promise<void> => {
     await app.close();

@@ -138,6 +138,16 @@ export class ModelCache {
     return state;
   }
 
+  /**
+   * get() without waiting, for the hot path: the loaded state (starting a background reload when
+   * `deployment` says a newer revision is current), or undefined until the first load is done.
+   */
+  ready(deployment: ServingDeployment): DeploymentState | undefined {
+    const state = this.loaded.get(deployment.id);
+    if (state && deployment.currentRevision > state.revision) this.startReload(state, deployment.currentRevision);
+    return state;
+  }
+
   /** Re-reads every cached deployment's current revision and waits for any reload (tests call it). */
   async refresh(): Promise<void> {
     for (const pending of [...this.states.values()]) {
@@ -172,15 +182,19 @@ export class ModelCache {
       for (const r of state?.routes ?? []) all.add(r.loaded);
     }
     this.states.clear();
+    this.loaded.clear();
     await Promise.all([...all].map((v) => v.dispose()));
   }
 
   private readonly settled = new Set<DeploymentState>();
+  /** Settled states by deployment id (what ready() answers from). */
+  private readonly loaded = new Map<string, DeploymentState>();
 
   private async initial(deployment: ServingDeployment): Promise<DeploymentState> {
     const routes = await this.loadRoutes(deployment.id, deployment.currentRevision, []);
     const state: DeploymentState = { deployment, revision: deployment.currentRevision, routes, reloading: null, failed: null };
     this.settled.add(state);
+    if (!this.closed) this.loaded.set(deployment.id, state);
     return state;
   }
 
@@ -246,6 +260,7 @@ export class ModelCache {
 
   private forget(state: DeploymentState): void {
     this.states.delete(state.deployment.id);
+    this.loaded.delete(state.deployment.id);
     this.settled.delete(state);
     for (const r of state.routes) {
       this.retiring.add(r.loaded);

@@ -9,5 +9,5 @@ export {
   type ServingRevision,
   type ServingRoute,
 } from "./state";
-export { PREDICTION_LOG_INSERT_ROWS, writePredictionLog, type PredictionLogEntry } from "./log";
+export { encodePredictionLog, insertEncodedPredictionLog, PREDICTION_LOG_INSERT_ROWS, writePredictionLog, type PredictionLogEntry } from "./log";
 export { MAX_FEEDBACK_ITEMS, submitFeedback, ZFeedbackBody, ZFeedbackInput, ZFeedbackItem, type FeedbackBody, type FeedbackInput, type FeedbackOptions, type FeedbackResult } from "./feedback";
