@@ -33,7 +33,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** Seconds of each stage. */
 export const WARMUP_SECONDS = 3;
 export const C1_SECONDS = 3;
-export const C16_ROUNDS = 3;
+export const C16_ROUNDS = 5;
 export const C16_SECONDS_PER_ROUND = 3;
 export const IN_PROCESS_SECONDS_PER_ROUND = 2;
 export const FLOOR_SECONDS = 2;

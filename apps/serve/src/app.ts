@@ -283,10 +283,25 @@ export function buildServeApp(opts: ServeOptions): ServeApp {
 
   /** Logs one version's answers (never awaited: the buffer writes in the background). */
   const logRows = (entry: Omit<PredictionLogEntry, "rowIndex" | "inputs" | "outputs">, rows: Row[], predictions: Prediction[]): void => {
-    rows.forEach((row, i) => {
+    for (let i = 0; i < rows.length; i++) {
       const p = predictions[i];
-      if (p) logBuffer.push({ ...entry, rowIndex: i, inputs: row, outputs: outputsOf(p) });
-    });
+      const row = rows[i];
+      if (!p || !row) continue;
+      // One object shape for every entry (no spread): the hot path allocates it once per row.
+      logBuffer.push({
+        projectId: entry.projectId,
+        deploymentId: entry.deploymentId,
+        modelVersionId: entry.modelVersionId,
+        modelVersion: entry.modelVersion,
+        requestId: entry.requestId,
+        rowIndex: i,
+        mode: entry.mode,
+        inputs: row,
+        outputs: outputsOf(p),
+        latencyMs: entry.latencyMs,
+        createdAt: entry.createdAt,
+      });
+    }
   };
 
   /** A shadow copy: parsed against the shadow version's own signature, answered, logged. */
@@ -348,7 +363,8 @@ export function buildServeApp(opts: ServeOptions): ServeApp {
     resolved.set(key, r);
     return r;
   };
-  const resolve = async (req: PredictRequest): Promise<Resolution> => {
+  /** The cached resolution (refreshing it ahead of its lapse), else a promise of one. */
+  const resolve = (req: PredictRequest): Resolution | Promise<Resolution> => {
     const key = resolveKey(req);
     if (key === null) return lookup(req);
     const now = Date.now();
@@ -380,7 +396,8 @@ export function buildServeApp(opts: ServeOptions): ServeApp {
 
   const predict = async (req: PredictRequest) => {
     const started = performance.now();
-    const { actor, deployment } = await resolve(req);
+    const resolution = resolve(req);
+    const { actor, deployment } = resolution instanceof Promise ? await resolution : resolution;
     req.actor = actor;
     const state = cache.ready(deployment) ?? (await cache.get(deployment));
     const decision = routeRequest(state.routes, random);
@@ -404,7 +421,7 @@ export function buildServeApp(opts: ServeOptions): ServeApp {
     }
     const latencyMs = performance.now() - started;
     const base = { projectId: deployment.projectId, deploymentId: deployment.id, requestId: req.id };
-    logRows({ ...base, modelVersionId: live.versionId, modelVersion: live.version, mode: "live", latencyMs, createdAt: new Date() }, rows, predictions);
+    logRows({ projectId: base.projectId, deploymentId: base.deploymentId, requestId: base.requestId, modelVersionId: live.versionId, modelVersion: live.version, mode: "live", latencyMs, createdAt: new Date() }, rows, predictions);
     counters.requests.answered += 1;
     counters.requests.rows += rows.length;
     if (decision.shadows.length > 0) {
