@@ -39,7 +39,9 @@ export interface LoadResult {
 export type LoadGenerator = "wrk" | "undici";
 
 let wrkAvailable: boolean | undefined;
+/** wrk when installed, unless KEEL_BENCH_CLIENT=undici asks for the Node client. */
 export function loadGenerator(): LoadGenerator {
+  if (process.env.KEEL_BENCH_CLIENT === "undici") return "undici";
   wrkAvailable ??= spawnSync("wrk", ["--version"], { stdio: "ignore" }).error === undefined;
   return wrkAvailable ? "wrk" : "undici";
 }

@@ -169,7 +169,7 @@ export async function servingBench(): Promise<Record<string, number | string>> {
       benchmark: "serving",
       database: ready.database,
       backend: ready.backend,
-      loadGenerator: generator,
+      loadGenerator: generator === "wrk" ? "wrk" : "undici (install wrk for figures that measure the server: apt-get install -y wrk)",
       ...host,
       requestsAnswered: result.answered,
       c1RequestsPerSecond: Math.round(c1Rate),

@@ -431,14 +431,9 @@ export function buildServeApp(opts: ServeOptions): ServeApp {
         await Promise.all(tasks.map((t) => t()));
       };
     }
-    const classification = live.signature.output.task !== "regression";
-    const probabilities = classification ? predictions.map((p) => probabilityRow(live.signature, p) ?? []) : undefined;
-    return {
-      predictions: predictions.map((p) => p.prediction),
-      ...(probabilities ? { probabilities } : {}),
-      modelVersion: live.version,
-      requestId: req.id,
-    };
+    const answer = predictions.map((p) => p.prediction);
+    if (live.signature.output.task === "regression") return { predictions: answer, modelVersion: live.version, requestId: req.id };
+    return { predictions: answer, probabilities: predictions.map((p) => probabilityRow(live.signature, p) ?? []), modelVersion: live.version, requestId: req.id };
   };
 
   app.post<{ Params: { project: string; deployment: string } }>("/api/v1/projects/:project/deployments/:deployment/feedback", { preHandler: authenticate }, async (req): Promise<FeedbackResult> => {

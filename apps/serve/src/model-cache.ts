@@ -22,6 +22,8 @@ export interface BatchOptions {
   maxBatch: number;
 }
 
+const one = (p: Prediction): Prediction[] => [p];
+
 /** One loaded model version. */
 export class LoadedVersion {
   /** Requests (and shadow copies) using this version now. */
@@ -62,7 +64,7 @@ export class LoadedVersion {
   /** Single rows go through the micro-batcher (concurrent requests share one predict); larger requests run at once. */
   predict(rows: Row[]): Promise<Prediction[]> {
     const [only] = rows;
-    if (rows.length === 1 && only !== undefined) return this.batcher.submit(only).then((p) => [p]);
+    if (rows.length === 1 && only !== undefined) return this.batcher.submit(only).then(one);
     return this.run(rows);
   }
 
