@@ -6,8 +6,8 @@
  * reason instead of hanging.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { PredictionLogEntry } from "@keel/api/services/serving";
 import { PREDICTION_LOG_INSERT_ROWS } from "@keel/api/services/serving";
+import { sampleLogEntries } from "@keel/api/services/serving/test-support";
 import { setupFixture, type Fixture } from "@keel/api/testing";
 import { eq, schema } from "@keel/db";
 import { buildServeApp } from "./app";
@@ -21,20 +21,7 @@ let target = { deploymentId: "", projectId: "", versionId: "" };
 let databaseUrl = "";
 
 const logged = async (): Promise<number> => (await fx.kdb.query<{ n: number }>("select count(*)::int as n from prediction_log")).rows[0]?.n ?? 0;
-const entries = (n: number, deploymentId = target.deploymentId): PredictionLogEntry[] =>
-  Array.from({ length: n }, (_, i) => ({
-    projectId: target.projectId,
-    deploymentId,
-    modelVersionId: target.versionId,
-    modelVersion: 1,
-    requestId: `thread-${i}`,
-    rowIndex: 0,
-    mode: "live",
-    inputs: { x1: i, color: "red" },
-    outputs: { prediction: "yes", probabilities: { no: 0.25, yes: 0.75 } },
-    latencyMs: 0.5,
-    createdAt: new Date(),
-  }));
+const entries = (n: number, deploymentId = target.deploymentId) => sampleLogEntries(n, { projectId: target.projectId, deploymentId, modelVersionId: target.versionId }, "thread");
 
 beforeAll(async () => {
   vi.stubEnv("KEEL_TEST_DATABASE_URL", process.env.KEEL_TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test");

@@ -8,27 +8,15 @@ import { setupFixture, type Fixture } from "../../testing";
 import { createDeployment } from "../deployments/index";
 import { createModel, registerModelVersion } from "../registry/index";
 import { setupRegistryWorld } from "../registry/test-support";
-import { PREDICTION_LOG_INSERT_ROWS, writePredictionLog, type PredictionLogEntry } from "./index";
+import { PREDICTION_LOG_INSERT_ROWS, writePredictionLog } from "./index";
+import { sampleLogEntries } from "./test-support";
 
 describe(`prediction log writes on ${testDriver()}`, { timeout: 120_000 }, () => {
   let fx: Fixture;
   let deployment = { id: "", projectId: "", versionId: "" };
 
   const logged = async (): Promise<number> => (await fx.kdb.query<{ n: number }>("select count(*)::int as n from prediction_log")).rows[0]?.n ?? 0;
-  const entries = (n: number, deploymentId = deployment.id): PredictionLogEntry[] =>
-    Array.from({ length: n }, (_, i) => ({
-      projectId: deployment.projectId,
-      deploymentId,
-      modelVersionId: deployment.versionId,
-      modelVersion: 1,
-      requestId: `req-${i}`,
-      rowIndex: 0,
-      mode: "live",
-      inputs: { x: i },
-      outputs: { prediction: "yes", probabilities: { no: 0.25, yes: 0.75 } },
-      latencyMs: 0.5,
-      createdAt: new Date(),
-    }));
+  const entries = (n: number, deploymentId = deployment.id) => sampleLogEntries(n, { projectId: deployment.projectId, deploymentId, modelVersionId: deployment.versionId });
 
   beforeAll(async () => {
     fx = await setupFixture();
