@@ -24,8 +24,12 @@ end
 
 function done(summary, latency, requests)
   local e = summary.errors
+  -- The latency distribution (µs) on a grid of percentiles, so runs can be pooled (http-load.ts).
+  local grid = {}
+  for k = 1, 199 do grid[#grid + 1] = latency:percentile(k / 2) end
+  for k = 1, 9 do grid[#grid + 1] = latency:percentile(99.5 + k / 20) end
   io.write(string.format(
-    'KEEL {"requests":%d,"durationMicros":%d,"p50Micros":%d,"p99Micros":%d,"non2xx":%d,"errors":%d}\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), e.status,
-    e.connect + e.read + e.write + e.timeout))
+    'KEEL {"requests":%d,"durationMicros":%d,"non2xx":%d,"errors":%d,"gridMicros":[%s]}\n',
+    summary.requests, summary.duration, e.status, e.connect + e.read + e.write + e.timeout,
+    table.concat(grid, ",")))
 end

@@ -32,11 +32,38 @@ export interface LoadResult {
   seconds: number;
   msP50: number;
   msP99: number;
+  /** Latency (ms) at each of PERCENTILE_GRID's percentiles: lets runs be pooled (pooledPercentile). */
+  grid: number[];
   /** The client process' CPU time per answered request (µs); wrk's is its own process'. */
   clientCpuMicrosPerRequest: number;
 }
 
 export type LoadGenerator = "wrk" | "undici";
+
+/** The percentiles a run's latency distribution is kept at: 0.5 … 99.5 by 0.5, then 99.55 … 99.95 by 0.05. */
+export const PERCENTILE_GRID: readonly number[] = [...Array.from({ length: 199 }, (_, k) => (k + 1) / 2), ...Array.from({ length: 9 }, (_, k) => 99.5 + (k + 1) / 20)];
+
+/**
+ * The p-th percentile of several runs' requests taken together, from each run's grid: the smallest
+ * latency at which the runs' requests at or below it (each run counted at the largest grid
+ * percentile whose latency is ≤ it) reach p% of all requests.
+ */
+export function pooledPercentile(runs: readonly Pick<LoadResult, "requests" | "grid">[], p: number): number {
+  const total = runs.reduce((a, r) => a + r.requests, 0);
+  const candidates = [...new Set(runs.flatMap((r) => r.grid))].sort((a, b) => a - b);
+  for (const x of candidates) {
+    let below = 0;
+    for (const r of runs) {
+      let share = 0;
+      r.grid.forEach((ms, i) => {
+        if (ms <= x) share = PERCENTILE_GRID[i] ?? share;
+      });
+      below += (share / 100) * r.requests;
+    }
+    if (below >= (p / 100) * total - 1e-9) return x;
+  }
+  return candidates.at(-1) ?? Number.NaN;
+}
 
 let wrkAvailable: boolean | undefined;
 /** wrk when installed, unless KEEL_BENCH_CLIENT=undici asks for the Node client. */
@@ -58,10 +85,9 @@ function percentile(sorted: number[], p: number): number {
 interface WrkFigures {
   requests: number;
   durationMicros: number;
-  p50Micros: number;
-  p99Micros: number;
   non2xx: number;
   errors: number;
+  gridMicros: number[];
 }
 
 function wrkFigures(text: string): WrkFigures {
@@ -89,12 +115,17 @@ async function wrkLoad(spec: LoadSpec): Promise<LoadResult> {
     const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
     if (code !== 0) throw new Error(`wrk exited ${code}: ${err || out}`);
     const f = wrkFigures(out);
+    // Non-decreasing, whatever wrk's rounding.
+    let floor = 0;
+    const grid = f.gridMicros.map((us) => (floor = Math.max(floor, us / 1000)));
+    if (grid.length !== PERCENTILE_GRID.length) throw new Error(`wrk printed ${grid.length} percentiles, expected ${PERCENTILE_GRID.length}`);
     return {
       requests: f.requests,
       failed: f.non2xx + f.errors,
       seconds: f.durationMicros / 1e6,
-      msP50: f.p50Micros / 1000,
-      msP99: f.p99Micros / 1000,
+      msP50: grid[PERCENTILE_GRID.indexOf(50)] ?? Number.NaN,
+      msP99: grid[PERCENTILE_GRID.indexOf(99)] ?? Number.NaN,
+      grid,
       clientCpuMicrosPerRequest: childrenCpuMicros(out) / Math.max(1, f.requests),
     };
   } finally {
@@ -143,6 +174,7 @@ async function undiciLoad(spec: LoadSpec): Promise<LoadResult> {
     seconds,
     msP50: percentile(latencies, 50),
     msP99: percentile(latencies, 99),
+    grid: PERCENTILE_GRID.map((p) => percentile(latencies, p)),
     clientCpuMicrosPerRequest: (cpu.user + cpu.system) / Math.max(1, latencies.length),
   };
 }
