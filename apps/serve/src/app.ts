@@ -36,6 +36,8 @@ import { type BufferStats, createBoundedBuffer, type Prediction, parsePredictReq
 import type { ArtifactStore } from "@keel/storage";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { dbLogWriter, type PredictionLogWriter, threadLogWriter } from "./log-writer";
+import { clientIp, headersOf } from "./request-info";
+import { ResolutionCache, type ResolutionCacheStats } from "./resolution-cache";
 import { type CachedRoute, type LoadedVersion, ModelCache, type ModelCacheStats, type Row } from "./model-cache";
 
 declare module "fastify" {
@@ -95,7 +97,7 @@ export interface ServeStats {
   predict: { calls: number; rows: number };
   shadow: { copies: number; rows: number; failed: number; pending: number };
   /** Predict callers' access checks: answered from the resolution cache, or looked up in the database. */
-  resolutions: { hits: number; lookups: number };
+  resolutions: ResolutionCacheStats;
   cache: ModelCacheStats;
   log: BufferStats;
 }
@@ -113,26 +115,17 @@ export interface ServeRuntime {
 
 export type ServeApp = FastifyInstance & { serving: ServeRuntime };
 
+/** A predict caller's access, resolved: who they are and the deployment they may predict on. */
+interface Resolution {
+  actor: Actor;
+  deployment: ServingDeployment;
+}
+
 let backendChoice: Promise<unknown> | undefined;
 /** TensorFlow.js's backend is chosen once per process, before the first model loads (the worker does the same). */
 function backendOnce(): Promise<unknown> {
   backendChoice ??= chooseBackend();
   return backendChoice;
-}
-
-function headersOf(req: FastifyRequest): Headers {
-  const h = new Headers();
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (typeof v === "string") h.set(k, v);
-    else if (Array.isArray(v)) h.set(k, v.join(", "));
-  }
-  return h;
-}
-
-function clientIp(req: FastifyRequest): string | null {
-  const fwd = req.headers["x-forwarded-for"];
-  const first = (Array.isArray(fwd) ? fwd[0] : fwd)?.split(",")[0]?.trim();
-  return first || req.ip || null;
 }
 
 /** Probabilities in the signature's label order (the model's output order). */
@@ -158,7 +151,6 @@ export function buildServeApp(opts: ServeOptions): ServeApp {
     requests: { answered: 0, rows: 0, rejected: 0, failed: 0 },
     predict: { calls: 0, rows: 0 },
     shadow: { copies: 0, rows: 0, failed: 0 },
-    resolutions: { hits: 0, lookups: 0 },
   };
   const warn = (message: string, error: unknown): void => {
     app.log.warn({ err: error }, message);
@@ -204,7 +196,7 @@ export function buildServeApp(opts: ServeOptions): ServeApp {
       requests: { ...counters.requests },
       predict: { ...counters.predict },
       shadow: { ...counters.shadow, pending: shadows.size },
-      resolutions: { ...counters.resolutions },
+      resolutions: resolutions.stats(),
       cache: cache.stats(),
       log: logBuffer.stats(),
     }),
@@ -329,74 +321,25 @@ export function buildServeApp(opts: ServeOptions): ServeApp {
     }
   };
 
-  /**
-   * Who may predict on which deployment, by (credential, project, deployment): a resolution (the
-   * token or session check and the deployment's row) is reused for resolveCacheMs, so the hot path
-   * does not query the database. In its last quarter one request refreshes it in the background
-   * (the others keep using it); once lapsed, concurrent requests share one lookup. A refresh that
-   * fails (token revoked, membership gone, deployment deleted) drops it, so the next request gets
-   * the error.
-   */
-  const resolveCacheMs = opts.resolveCacheMs ?? 1000;
-  interface Resolution {
-    actor: Actor;
-    deployment: ServingDeployment;
-    until: number;
-    refreshing: boolean;
-  }
-  const resolved = new Map<string, Resolution>();
-  const lookups = new Map<string, Promise<Resolution>>();
+  /** Who may predict on which deployment, by (credential, project, deployment): see ResolutionCache. */
+  const resolutions = new ResolutionCache<Resolution>(opts.resolveCacheMs ?? 1000);
   type PredictRequest = FastifyRequest<{ Params: { project: string; deployment: string } }>;
   const resolveKey = (req: PredictRequest): string | null => {
     const credential = req.headers.authorization ?? (opts.sessionUserId ? req.headers.cookie : undefined);
-    if (!credential || resolveCacheMs <= 0) return null;
+    if (!credential || resolutions.ttlMs <= 0) return null;
     return `${hash("sha256", credential, "base64url")}\n${req.params.project}\n${req.params.deployment.toLowerCase()}`;
   };
   const lookup = async (req: PredictRequest): Promise<Resolution> => {
-    counters.resolutions.lookups += 1;
     const actor = await callerOf(req);
     const deployment = await resolveServingDeployment(serviceContext(req, actor), req.params.project, req.params.deployment, "deployment.predict");
-    return { actor, deployment, until: Date.now() + resolveCacheMs, refreshing: false };
-  };
-  const remember = (key: string, r: Resolution): Resolution => {
-    if (resolved.size >= 10_000) resolved.clear();
-    resolved.set(key, r);
-    return r;
-  };
-  /** The cached resolution (refreshing it ahead of its lapse), else a promise of one. */
-  const resolve = (req: PredictRequest): Resolution | Promise<Resolution> => {
-    const key = resolveKey(req);
-    if (key === null) return lookup(req);
-    const now = Date.now();
-    const hit = resolved.get(key);
-    if (hit && hit.until > now) {
-      counters.resolutions.hits += 1;
-      if (!hit.refreshing && hit.until - now < resolveCacheMs / 4) {
-        hit.refreshing = true;
-        lookup(req).then(
-          (fresh) => remember(key, fresh),
-          () => {
-            if (resolved.get(key) === hit) resolved.delete(key);
-          },
-        );
-      }
-      return hit;
-    }
-    let pending = lookups.get(key);
-    if (!pending) {
-      pending = lookup(req).then((fresh) => remember(key, fresh));
-      lookups.set(key, pending);
-      const settled = pending;
-      void settled.catch(() => undefined).finally(() => lookups.delete(key));
-    }
-    return pending;
+    return { actor, deployment };
   };
 
   app.post<{ Params: { project: string; deployment: string } }>("/api/v1/projects/:project/deployments/:deployment/predict", (req) => predict(req));
 
   const predict = async (req: PredictRequest) => {
     const started = performance.now();
-    const resolution = resolve(req);
+    const resolution = resolutions.get(resolveKey(req), () => lookup(req));
     const { actor, deployment } = resolution instanceof Promise ? await resolution : resolution;
     req.actor = actor;
     const state = cache.ready(deployment) ?? (await cache.get(deployment));
