@@ -170,8 +170,8 @@ export class ModelCache {
 
   stats(): ModelCacheStats {
     const seen = new Set<LoadedVersion>();
-    for (const state of this.settled) for (const r of state.routes) seen.add(r.loaded);
-    return { deployments: this.settled.size, loadedVersions: seen.size, retiredVersions: [...this.retiring].filter((v) => !v.predictor.disposed).length, ...this.counts };
+    for (const state of this.loaded.values()) for (const r of state.routes) seen.add(r.loaded);
+    return { deployments: this.loaded.size, loadedVersions: seen.size, retiredVersions: [...this.retiring].filter((v) => !v.predictor.disposed).length, ...this.counts };
   }
 
   /** Disposes everything (after in-flight work: the caller waits for requests first). */
@@ -188,14 +188,12 @@ export class ModelCache {
     await Promise.all([...all].map((v) => v.dispose()));
   }
 
-  private readonly settled = new Set<DeploymentState>();
-  /** Settled states by deployment id (what ready() answers from). */
+  /** Loaded (settled) states by deployment id: what ready() answers from and stats() counts. */
   private readonly loaded = new Map<string, DeploymentState>();
 
   private async initial(deployment: ServingDeployment): Promise<DeploymentState> {
     const routes = await this.loadRoutes(deployment.id, deployment.currentRevision, []);
     const state: DeploymentState = { deployment, revision: deployment.currentRevision, routes, reloading: null, failed: null };
-    this.settled.add(state);
     if (!this.closed) this.loaded.set(deployment.id, state);
     return state;
   }
@@ -263,7 +261,6 @@ export class ModelCache {
   private forget(state: DeploymentState): void {
     this.states.delete(state.deployment.id);
     this.loaded.delete(state.deployment.id);
-    this.settled.delete(state);
     for (const r of state.routes) {
       this.retiring.add(r.loaded);
       r.loaded.retire();
